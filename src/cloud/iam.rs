@@ -1,0 +1,1 @@
+//! iam calls of the cloud adapter.

@@ -1,0 +1,1 @@
+//! lambda calls of the cloud adapter.

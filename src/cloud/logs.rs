@@ -1,0 +1,1 @@
+//! logs calls of the cloud adapter.

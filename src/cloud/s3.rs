@@ -1,0 +1,1 @@
+//! s3 calls of the cloud adapter.

@@ -1,0 +1,11 @@
+//! pasos: the engine (plan, runner, journal, rollback, loop check), the cloud adapter, the sandbox,
+//! and two fronts over the same events: the headless CLI and the ratatui wizard.
+
+pub mod cli;
+pub mod cli_apply;
+pub mod cloud;
+pub mod i18n;
+pub mod logging;
+pub mod paths;
+pub mod sandbox;
+pub mod tui;
