@@ -12,8 +12,8 @@ pub async fn rollback(ctx: &Ctx, _a: RollbackArgs) -> u8 {
 pub async fn status(ctx: &Ctx, _json: bool) -> u8 {
     not_implemented(ctx, "status")
 }
-pub fn check_trigger(ctx: &Ctx, _a: CheckTriggerArgs) -> u8 {
-    not_implemented(ctx, "check-trigger")
+pub fn check_trigger(ctx: &Ctx, a: CheckTriggerArgs) -> u8 {
+    crate::cli_check::run(ctx, a)
 }
 pub async fn package_resizer(ctx: &Ctx, _a: PackageArgs) -> u8 {
     not_implemented(ctx, "package-resizer")

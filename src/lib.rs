@@ -3,9 +3,12 @@
 
 pub mod cli;
 pub mod cli_apply;
+pub mod cli_check;
 pub mod cloud;
 pub mod i18n;
 pub mod logging;
+pub mod loopcheck;
+pub mod names;
 pub mod paths;
 pub mod sandbox;
 pub mod tui;

@@ -1,0 +1,1 @@
+//! Trigger loop check (filled by the loop-check work).

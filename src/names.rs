@@ -1,0 +1,1 @@
+//! AWS naming rules (filled by the loop-check work).
