@@ -1,0 +1,107 @@
+//! Test harness shared by the integration tests: a fresh sandbox per test, started through the
+//! product's own code path (`pasos::sandbox::start`) on a free loopback port, stopped on drop —
+//! also when the test fails, because a failing test unwinds through `Drop`.
+#![allow(dead_code)]
+
+use pasos::cloud::{Cloud, CloudSettings};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestSandbox {
+    pub state_dir: tempfile::TempDir,
+    pub endpoint: String,
+    pub pid: u32,
+    pub port: u16,
+}
+
+impl TestSandbox {
+    /// Starts a sandbox of its own, in a state dir of its own. The emulator's venv is shared
+    /// (installed once under the data dir, serialized by a file lock).
+    pub fn start() -> TestSandbox {
+        let state_dir = tempfile::Builder::new()
+            .prefix("pasos-test-")
+            .tempdir()
+            .expect("tempdir");
+        let sb = pasos::sandbox::start(state_dir.path(), &pasos::paths::data_dir(), &mut |l| {
+            eprintln!("[sandbox] {l}")
+        })
+        .unwrap_or_else(|t| panic!("sandbox did not start: {}", t.en));
+        TestSandbox {
+            endpoint: sb.record.endpoint.clone(),
+            pid: sb.record.pid,
+            port: sb.record.port,
+            state_dir,
+        }
+    }
+
+    pub fn state(&self) -> &Path {
+        self.state_dir.path()
+    }
+
+    /// The same `Cloud` the product builds for `--sandbox`.
+    pub async fn cloud(&self) -> Cloud {
+        Cloud::load(&CloudSettings {
+            sandbox_endpoint: Some(self.endpoint.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("cloud config")
+    }
+
+    /// The real `pasos` binary pointed at this sandbox (`--sandbox` reuses it via the state dir).
+    pub fn pasos(&self) -> Command {
+        let mut c = pasos_bin();
+        c.arg("--state-dir").arg(self.state()).arg("--sandbox");
+        c
+    }
+}
+
+impl Drop for TestSandbox {
+    fn drop(&mut self) {
+        let _ = pasos::sandbox::stop(self.state_dir.path());
+    }
+}
+
+/// The binary under test, with an environment that cannot reach a real AWS account by accident.
+pub fn pasos_bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pasos"));
+    for v in [
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "PASOS_STATE_DIR",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("AWS_EC2_METADATA_DISABLED", "true");
+    c.env("LANG", "en_US.UTF-8");
+    c
+}
+
+pub fn run(c: &mut Command) -> Output {
+    c.output().expect("run pasos")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts the process failed cleanly: an exit code (not a signal), not a panic (101).
+pub fn assert_clean_failure(o: &Output) {
+    let code = o.status.code().expect("exited by itself, not by a signal");
+    assert_ne!(code, 0, "should fail: {}", stderr(o));
+    assert_ne!(code, 101, "panicked: {}", stderr(o));
+    assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
