@@ -1,20 +1,338 @@
-//! Headless subcommands over the engine: apply, rollback, status, check-trigger, package-resizer.
+//! Headless subcommands over the engine: apply, rollback, status and package-resizer. They print
+//! one readable line per event (or one JSON object per line with --json); secrets go to 0600 files.
 
 use crate::cli::args::{ApplyArgs, CheckTriggerArgs, PackageArgs, RollbackArgs};
-use crate::cli::run::{Ctx, not_implemented};
+use crate::cli::exit;
+use crate::cli::run::Ctx;
+use crate::cloud::Cloud;
+use crate::engine::{self, Event, Journal, Res, secrets};
+use crate::i18n::{Lang, Text};
+use crate::plan::{self, PlanProblem};
+use crate::tr;
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
 
-pub async fn apply(ctx: &Ctx, _a: ApplyArgs) -> u8 {
-    not_implemented(ctx, "apply")
+fn say_problems(ctx: &Ctx, problems: &[PlanProblem], json: bool) {
+    for p in problems {
+        if json {
+            let v = serde_json::json!({"event": "invalid", "field": p.field, "value": p.value, "rule": p.rule.get(ctx.lang)});
+            println!("{v}");
+        } else {
+            eprintln!("✗ {}", p.text().get(ctx.lang));
+        }
+    }
 }
-pub async fn rollback(ctx: &Ctx, _a: RollbackArgs) -> u8 {
-    not_implemented(ctx, "rollback")
+
+/// Connects and learns the account; the journal is per account and region.
+async fn connect(ctx: &Ctx) -> Result<(Cloud, String), Text> {
+    let cloud = ctx.connect().await?;
+    let id = cloud.whoami().await.map_err(|e| e.text())?;
+    Ok((cloud, id.account))
 }
-pub async fn status(ctx: &Ctx, _json: bool) -> u8 {
-    not_implemented(ctx, "status")
+
+fn confirm(ctx: &Ctx, question: Text) -> bool {
+    if !std::io::stdin().is_terminal() {
+        ctx.say(&tr!(es: "Sin terminal para confirmar: añade --yes", en: "No terminal to confirm on: add --yes"));
+        return false;
+    }
+    eprint!("{} [y/N] ", question.get(ctx.lang));
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    matches!(
+        line.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes" | "s" | "si" | "sí"
+    )
 }
+
+/// Prints events and stores secrets; runs until the engine drops its sender.
+fn printer(
+    ctx: &Ctx,
+    json: bool,
+    keys_profile: Option<String>,
+) -> (engine::Events, tokio::task::JoinHandle<()>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let lang = ctx.lang;
+    let state_dir = ctx.state_dir.clone();
+    let handle = tokio::spawn(async move {
+        let mut keys_saved = 0;
+        while let Some(ev) = rx.recv().await {
+            if json {
+                println!("{}", serde_json::to_string(&ev).unwrap_or_default());
+            } else {
+                println!("{}", ev.line(lang));
+            }
+            let note = match &ev {
+                Event::AccessKeyCreated {
+                    user,
+                    access_key_id,
+                    secret_access_key,
+                } => {
+                    let base = keys_profile.clone().unwrap_or_else(|| user.clone());
+                    let profile = if keys_saved == 0 {
+                        base
+                    } else {
+                        format!("{base}-{}", keys_saved + 1)
+                    };
+                    keys_saved += 1;
+                    let path = secrets::credentials_path();
+                    Some(
+                        match secrets::save_access_key(
+                            &path,
+                            &profile,
+                            access_key_id,
+                            secret_access_key.expose(),
+                        ) {
+                            Ok(()) => {
+                                let p = path.display().to_string();
+                                tr!(es: "clave guardada en {p}, perfil [{profile}] (modo 0600)", en: "key saved in {p}, profile [{profile}] (mode 0600)")
+                            }
+                            Err(e) => e,
+                        },
+                    )
+                }
+                Event::ConsolePassword {
+                    user,
+                    password,
+                    sign_in_url,
+                } => Some(
+                    match secrets::save_password(&state_dir, user, password.expose(), sign_in_url) {
+                        Ok(p) => {
+                            let p = p.display().to_string();
+                            tr!(es: "contraseña de consola guardada en {p} (modo 0600)", en: "console password saved in {p} (mode 0600)")
+                        }
+                        Err(e) => e,
+                    },
+                ),
+                _ => None,
+            };
+            if let Some(n) = note {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"event": "secret_saved", "text": n.get(lang)})
+                    );
+                } else {
+                    println!("   🔒 {}", n.get(lang));
+                }
+            }
+        }
+    });
+    (tx, handle)
+}
+
+/// The resizer zip, built (or reused) by `package-resizer`'s code.
+pub fn resizer_provider(state_dir: std::path::PathBuf) -> engine::ZipProvider {
+    Arc::new(move || {
+        let path = crate::resizer_pkg::package(&state_dir, "x86_64", None, &mut |l| {
+            tracing::info!("{l}")
+        })?;
+        std::fs::read(&path).map_err(|e| Text::same(e.to_string()))
+    })
+}
+
+pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
+    let lp = match plan::load(&a.plan) {
+        Ok(lp) => lp,
+        Err(p) => {
+            say_problems(ctx, &p, a.json);
+            return exit::BAD_INPUT;
+        }
+    };
+    let (findings, ext) = plan::validate::validate(&lp);
+    for w in &findings.warnings {
+        eprintln!("! {}", w.get(ctx.lang));
+    }
+    if !findings.problems.is_empty() {
+        say_problems(ctx, &findings.problems, a.json);
+        return exit::BAD_INPUT;
+    }
+    let (cloud, account) = match connect(ctx).await {
+        Ok(c) => c,
+        Err(t) => {
+            ctx.say(&t);
+            return exit::FAILED;
+        }
+    };
+    let journal = match Journal::open(&ctx.state_dir, &account, &cloud.region) {
+        Ok(j) => j,
+        Err(t) => {
+            ctx.say(&t);
+            return exit::FAILED;
+        }
+    };
+    if journal.was_truncated() {
+        ctx.say(&tr!(es: "Aviso: la última línea del diario estaba cortada (¿corte de luz?); se ignoró", en: "Note: the journal's last line was torn (power loss?); it was skipped"));
+    }
+    let problems = engine::preflight::check(&cloud, &journal, &lp, &ext).await;
+    if !problems.is_empty() {
+        say_problems(ctx, &problems, a.json);
+        return exit::BAD_INPUT;
+    }
+    if a.check {
+        ctx.say(&tr!(es: "El plan es válido", en: "The plan is valid"));
+        return exit::OK;
+    }
+    if !a.yes {
+        let (r, where_) = (
+            &cloud.region,
+            if cloud.sandbox {
+                "sandbox"
+            } else {
+                account.as_str()
+            },
+        );
+        if !confirm(
+            ctx,
+            tr!(es: "¿Crear los recursos del plan en {where_} ({r})?", en: "Create the plan's resources in {where_} ({r})?"),
+        ) {
+            return exit::BAD_INPUT;
+        }
+    }
+    let (tx, printer) = printer(ctx, a.json, a.keys_profile.clone());
+    let ectx = engine::Ctx::new(
+        cloud,
+        journal,
+        tx,
+        account,
+        resizer_provider(ctx.state_dir.clone()),
+    );
+    let ok = engine::apply(&ectx, &lp).await;
+    drop(ectx);
+    let _ = printer.await;
+    if ok { exit::OK } else { exit::FAILED }
+}
+
+pub async fn rollback(ctx: &Ctx, a: RollbackArgs) -> u8 {
+    let (cloud, account) = match connect(ctx).await {
+        Ok(c) => c,
+        Err(t) => {
+            ctx.say(&t);
+            return exit::FAILED;
+        }
+    };
+    let journal = match Journal::open(&ctx.state_dir, &account, &cloud.region) {
+        Ok(j) => j,
+        Err(t) => {
+            ctx.say(&t);
+            return exit::FAILED;
+        }
+    };
+    let live: Vec<Res> = journal.live().into_iter().map(|e| e.res).collect();
+    let chosen = match engine::rollback::selection(&live, a.only.as_deref()) {
+        Ok(c) => c,
+        Err(t) => {
+            ctx.say(&t);
+            return exit::BAD_INPUT;
+        }
+    };
+    if chosen.is_empty() {
+        ctx.say(&tr!(es: "El diario está vacío: no hay nada que deshacer", en: "The journal is empty: nothing to roll back"));
+        return exit::OK;
+    }
+    if !a.yes {
+        for r in &chosen {
+            eprintln!("  - {}", r.label(ctx.lang));
+        }
+        let n = chosen.len();
+        if !confirm(
+            ctx,
+            tr!(es: "¿Borrar estos {n} recursos?", en: "Delete these {n} resources?"),
+        ) {
+            return exit::BAD_INPUT;
+        }
+    }
+    let (tx, printer) = printer(ctx, a.json, None);
+    let journal = Arc::new(std::sync::Mutex::new(journal));
+    let r = engine::rollback::rollback(&cloud, journal, &tx, a.only.as_deref()).await;
+    drop(tx);
+    let _ = printer.await;
+    match r {
+        Ok(true) => exit::OK,
+        Ok(false) => exit::FAILED,
+        Err(t) => {
+            ctx.say(&t);
+            exit::FAILED
+        }
+    }
+}
+
+pub async fn status(ctx: &Ctx, json: bool) -> u8 {
+    let (cloud, account) = match connect(ctx).await {
+        Ok(c) => c,
+        Err(t) => {
+            ctx.say(&t);
+            return exit::FAILED;
+        }
+    };
+    let journal = match Journal::open(&ctx.state_dir, &account, &cloud.region) {
+        Ok(j) => j,
+        Err(t) => {
+            ctx.say(&t);
+            return exit::FAILED;
+        }
+    };
+    let mut rows = Vec::new();
+    for e in journal.live() {
+        let live = crate::engine::rollback::exists(&cloud, &e.res, journal.session()).await;
+        rows.push((e, live));
+    }
+    if json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(e, live)| serde_json::json!({"key": e.res.key(), "resource": e.res, "confirmed": e.confirmed, "exists": live}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"account": account, "region": cloud.region, "session": journal.session(), "resources": v})
+        );
+    } else if rows.is_empty() {
+        println!(
+            "{}",
+            tr!(es: "El diario está vacío", en: "The journal is empty").get(ctx.lang)
+        );
+    } else {
+        for (e, live) in rows {
+            let state = match (live, ctx.lang) {
+                (Some(true), Lang::Es) => "existe",
+                (Some(true), Lang::En) => "exists",
+                (Some(false), Lang::Es) => "ya no existe",
+                (Some(false), Lang::En) => "gone",
+                (None, _) => "?",
+            };
+            println!("{:<60} {state}", e.res.label(ctx.lang));
+        }
+    }
+    exit::OK
+}
+
 pub fn check_trigger(ctx: &Ctx, a: CheckTriggerArgs) -> u8 {
     crate::cli_check::run(ctx, a)
 }
-pub async fn package_resizer(ctx: &Ctx, _a: PackageArgs) -> u8 {
-    not_implemented(ctx, "package-resizer")
+
+pub async fn package_resizer(ctx: &Ctx, a: PackageArgs) -> u8 {
+    let arch = match a.arch {
+        crate::cli::args::Arch::X86_64 => "x86_64",
+        crate::cli::args::Arch::Arm64 => "arm64",
+    };
+    let state = ctx.state_dir.clone();
+    let out = a.out.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        crate::resizer_pkg::package(&state, arch, out.as_deref(), &mut |l| eprintln!("  {l}"))
+    })
+    .await;
+    match r {
+        Ok(Ok(p)) => {
+            println!("{}", p.display());
+            exit::OK
+        }
+        Ok(Err(t)) => {
+            ctx.say(&t);
+            exit::FAILED
+        }
+        Err(e) => {
+            ctx.say(&Text::same(e.to_string()));
+            exit::FAILED
+        }
+    }
 }

@@ -1,1 +1,429 @@
-//! ec2 calls of the cloud adapter.
+//! EC2 and SSM calls: default VPC, security groups, AMI resolution, free tier, instances.
+
+use super::{Cloud, CloudError, sdk};
+use aws_sdk_ec2::types::{
+    Filter, HttpTokensState, IamInstanceProfileSpecification, InstanceMetadataOptionsRequest,
+    InstanceStateName, IpPermission, IpRange, ResourceType, Tag, TagSpecification,
+};
+use std::time::Duration;
+
+fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+fn tag_spec(kind: ResourceType, name: &str, session: &str) -> TagSpecification {
+    TagSpecification::builder()
+        .resource_type(kind)
+        .tags(Tag::builder().key("Name").value(name).build())
+        .tags(Tag::builder().key("pasos:session").value(session).build())
+        .build()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceInfo {
+    pub id: String,
+    pub state: String,
+    pub instance_type: String,
+    pub image_id: String,
+    pub profile_arn: Option<String>,
+    pub security_groups: Vec<String>,
+    pub public_ip: Option<String>,
+    pub public_dns: Option<String>,
+    pub session_tag: Option<String>,
+}
+
+impl Cloud {
+    pub async fn default_vpc(&self) -> Result<Option<String>, CloudError> {
+        let o = self
+            .ec2
+            .describe_vpcs()
+            .filters(filter("isDefault", "true"))
+            .send()
+            .await
+            .map_err(sdk("DescribeVpcs"))?;
+        Ok(o.vpcs()
+            .first()
+            .and_then(|v| v.vpc_id())
+            .map(str::to_string))
+    }
+
+    /// The AL2023 AMI for an architecture, through the SSM public parameter the console uses.
+    pub async fn al2023_ami(&self, arch: &str) -> Result<String, CloudError> {
+        let name = format!("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch}");
+        let o = self
+            .ssm
+            .get_parameter()
+            .name(name)
+            .send()
+            .await
+            .map_err(sdk("GetParameter"))?;
+        o.parameter()
+            .and_then(|p| p.value())
+            .map(str::to_string)
+            .ok_or(CloudError::Other {
+                op: "GetParameter",
+                msg: "empty AMI parameter".into(),
+            })
+    }
+
+    /// (architecture, free-tier eligible) of an instance type; `None` when the region lacks it.
+    pub async fn instance_type_info(&self, it: &str) -> Result<Option<(String, bool)>, CloudError> {
+        let t = aws_sdk_ec2::types::InstanceType::from(it);
+        let o = match self
+            .ec2
+            .describe_instance_types()
+            .instance_types(t)
+            .send()
+            .await
+        {
+            Ok(o) => o,
+            Err(e) => {
+                let e = CloudError::from_sdk("DescribeInstanceTypes", e);
+                // An unknown type is reported as InvalidInstanceType, not as NotFound.
+                return if matches!(&e, CloudError::Service { code, .. } if code.starts_with("InvalidInstanceType"))
+                    || e.is_not_found()
+                {
+                    Ok(None)
+                } else {
+                    Err(e)
+                };
+            }
+        };
+        Ok(o.instance_types().first().map(|t| {
+            let arch = t
+                .processor_info()
+                .map(|p| p.supported_architectures())
+                .and_then(|a| a.first())
+                .map(|a| a.as_str().to_string())
+                .unwrap_or_else(|| "x86_64".into());
+            (arch, t.free_tier_eligible().unwrap_or(false))
+        }))
+    }
+
+    /// The instance types this account may run in the free tier, smallest names first.
+    pub async fn free_tier_types(&self) -> Result<Vec<String>, CloudError> {
+        let o = self
+            .ec2
+            .describe_instance_types()
+            .filters(filter("free-tier-eligible", "true"))
+            .send()
+            .await
+            .map_err(sdk("DescribeInstanceTypes"))?;
+        let mut v: Vec<String> = o
+            .instance_types()
+            .iter()
+            .filter_map(|t| t.instance_type().map(|t| t.as_str().to_string()))
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+
+    /// (id, tags) of a security group by name in a VPC.
+    pub async fn find_security_group(
+        &self,
+        name: &str,
+        vpc: &str,
+    ) -> Result<Option<(String, Option<String>)>, CloudError> {
+        let o = self
+            .ec2
+            .describe_security_groups()
+            .filters(filter("group-name", name))
+            .filters(filter("vpc-id", vpc))
+            .send()
+            .await
+            .map_err(sdk("DescribeSecurityGroups"))?;
+        Ok(o.security_groups()
+            .iter()
+            .find(|g| g.group_name() == Some(name))
+            .map(|g| {
+                let session = g
+                    .tags()
+                    .iter()
+                    .find(|t| t.key() == Some("pasos:session"))
+                    .and_then(|t| t.value())
+                    .map(str::to_string);
+                (g.group_id().unwrap_or_default().to_string(), session)
+            }))
+    }
+
+    pub async fn create_security_group(
+        &self,
+        name: &str,
+        description: &str,
+        vpc: &str,
+        session: &str,
+    ) -> Result<String, CloudError> {
+        let o = self
+            .ec2
+            .create_security_group()
+            .group_name(name)
+            .description(description)
+            .vpc_id(vpc)
+            .tag_specifications(tag_spec(ResourceType::SecurityGroup, name, session))
+            .send()
+            .await
+            .map_err(sdk("CreateSecurityGroup"))?;
+        o.group_id().map(str::to_string).ok_or(CloudError::Other {
+            op: "CreateSecurityGroup",
+            msg: "no id".into(),
+        })
+    }
+
+    /// Opens TCP ports to 0.0.0.0/0. A rule that is already there is fine (real AWS refuses duplicates).
+    pub async fn open_ports(&self, sg: &str, ports: &[u16]) -> Result<(), CloudError> {
+        let perms: Vec<IpPermission> = ports
+            .iter()
+            .map(|p| {
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(i32::from(*p))
+                    .to_port(i32::from(*p))
+                    .ip_ranges(
+                        IpRange::builder()
+                            .cidr_ip("0.0.0.0/0")
+                            .description("pasos")
+                            .build(),
+                    )
+                    .build()
+            })
+            .collect();
+        match self
+            .ec2
+            .authorize_security_group_ingress()
+            .group_id(sg)
+            .set_ip_permissions(Some(perms))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => match CloudError::from_sdk("AuthorizeSecurityGroupIngress", e) {
+                e if e.is_already_exists() => Ok(()),
+                e => Err(e),
+            },
+        }
+    }
+
+    /// The TCP ports open to 0.0.0.0/0 on a group.
+    pub async fn open_ports_of(&self, sg: &str) -> Result<Vec<u16>, CloudError> {
+        let o = self
+            .ec2
+            .describe_security_groups()
+            .group_ids(sg)
+            .send()
+            .await
+            .map_err(sdk("DescribeSecurityGroups"))?;
+        let mut ports = Vec::new();
+        for g in o.security_groups() {
+            for p in g.ip_permissions() {
+                if p.ip_ranges()
+                    .iter()
+                    .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+                    && let Some(f) = p.from_port()
+                {
+                    ports.push(f as u16);
+                }
+            }
+        }
+        ports.sort_unstable();
+        ports.dedup();
+        Ok(ports)
+    }
+
+    pub async fn delete_security_group(&self, id: &str) -> Result<(), CloudError> {
+        super::iam::gone_ok(
+            self.ec2
+                .delete_security_group()
+                .group_id(id)
+                .send()
+                .await
+                .map_err(sdk("DeleteSecurityGroup")),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn run_instance(
+        &self,
+        name: &str,
+        ami: &str,
+        instance_type: &str,
+        sg_ids: &[String],
+        profile: Option<&str>,
+        key_pair: Option<&str>,
+        user_data_b64: Option<String>,
+        session: &str,
+    ) -> Result<String, CloudError> {
+        let it: aws_sdk_ec2::types::InstanceType = instance_type.into();
+        let o = self
+            .ec2
+            .run_instances()
+            .image_id(ami)
+            .instance_type(it)
+            .min_count(1)
+            .max_count(1)
+            .set_security_group_ids(Some(sg_ids.to_vec()))
+            .set_iam_instance_profile(
+                profile.map(|p| IamInstanceProfileSpecification::builder().name(p).build()),
+            )
+            .set_key_name(key_pair.map(str::to_string))
+            .set_user_data(user_data_b64)
+            // AL2023 expects IMDSv2: tokens required, as the console sets it.
+            .metadata_options(
+                InstanceMetadataOptionsRequest::builder()
+                    .http_tokens(HttpTokensState::Required)
+                    .build(),
+            )
+            .tag_specifications(tag_spec(ResourceType::Instance, name, session))
+            .tag_specifications(tag_spec(ResourceType::Volume, name, session))
+            .send()
+            .await
+            .map_err(sdk("RunInstances"))?;
+        o.instances()
+            .first()
+            .and_then(|i| i.instance_id())
+            .map(str::to_string)
+            .ok_or(CloudError::Other {
+                op: "RunInstances",
+                msg: "no instance in the answer".into(),
+            })
+    }
+
+    /// Instances (not terminated) tagged Name=name, with their session tag.
+    pub async fn find_instances(&self, name: &str) -> Result<Vec<InstanceInfo>, CloudError> {
+        let o = self
+            .ec2
+            .describe_instances()
+            .filters(filter("tag:Name", name))
+            .send()
+            .await
+            .map_err(sdk("DescribeInstances"))?;
+        let mut out = Vec::new();
+        for r in o.reservations() {
+            for i in r.instances() {
+                let info = instance_info(i);
+                if info.state != "terminated" && info.state != "shutting-down" {
+                    out.push(info);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn describe_instance(&self, id: &str) -> Result<Option<InstanceInfo>, CloudError> {
+        match self.ec2.describe_instances().instance_ids(id).send().await {
+            Ok(o) => Ok(o
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .next()
+                .map(instance_info)),
+            Err(e) => super::iam::not_found_none(CloudError::from_sdk("DescribeInstances", e)),
+        }
+    }
+
+    pub async fn wait_running(&self, id: &str) -> Result<(), CloudError> {
+        use aws_sdk_ec2::client::Waiters;
+        self.ec2
+            .wait_until_instance_running()
+            .instance_ids(id)
+            .wait(Duration::from_secs(600))
+            .await
+            .map_err(|e| CloudError::Other {
+                op: "InstanceRunning",
+                msg: super::error::error_chain(&e),
+            })?;
+        Ok(())
+    }
+
+    pub async fn terminate_and_wait(&self, id: &str) -> Result<(), CloudError> {
+        use aws_sdk_ec2::client::Waiters;
+        match self.ec2.terminate_instances().instance_ids(id).send().await {
+            Ok(_) => {}
+            Err(e) => {
+                let e = CloudError::from_sdk("TerminateInstances", e);
+                if e.is_not_found() {
+                    return Ok(());
+                }
+                return Err(e);
+            }
+        }
+        // Terminated before the security group goes, or AWS answers DependencyViolation.
+        self.ec2
+            .wait_until_instance_terminated()
+            .instance_ids(id)
+            .wait(Duration::from_secs(600))
+            .await
+            .map_err(|e| CloudError::Other {
+                op: "InstanceTerminated",
+                msg: super::error::error_chain(&e),
+            })?;
+        Ok(())
+    }
+
+    pub async fn create_key_pair(&self, name: &str, session: &str) -> Result<String, CloudError> {
+        let o = self
+            .ec2
+            .create_key_pair()
+            .key_name(name)
+            .tag_specifications(tag_spec(ResourceType::KeyPair, name, session))
+            .send()
+            .await
+            .map_err(sdk("CreateKeyPair"))?;
+        Ok(o.key_material().unwrap_or_default().to_string())
+    }
+
+    pub async fn key_pair_exists(&self, name: &str) -> Result<bool, CloudError> {
+        match self.ec2.describe_key_pairs().key_names(name).send().await {
+            Ok(o) => Ok(!o.key_pairs().is_empty()),
+            Err(e) => super::iam::not_found_none(CloudError::from_sdk("DescribeKeyPairs", e))
+                .map(|o: Option<()>| o.is_some()),
+        }
+    }
+
+    pub async fn delete_key_pair(&self, name: &str) -> Result<(), CloudError> {
+        super::iam::gone_ok(
+            self.ec2
+                .delete_key_pair()
+                .key_name(name)
+                .send()
+                .await
+                .map_err(sdk("DeleteKeyPair")),
+        )
+    }
+}
+
+fn instance_info(i: &aws_sdk_ec2::types::Instance) -> InstanceInfo {
+    InstanceInfo {
+        id: i.instance_id().unwrap_or_default().to_string(),
+        state: i
+            .state()
+            .and_then(|s| s.name())
+            .map(InstanceStateName::as_str)
+            .unwrap_or("")
+            .to_string(),
+        instance_type: i
+            .instance_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        image_id: i.image_id().unwrap_or_default().to_string(),
+        profile_arn: i
+            .iam_instance_profile()
+            .and_then(|p| p.arn())
+            .map(str::to_string),
+        security_groups: i
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_string))
+            .collect(),
+        public_ip: i.public_ip_address().map(str::to_string),
+        public_dns: i
+            .public_dns_name()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        session_tag: i
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some("pasos:session"))
+            .and_then(|t| t.value())
+            .map(str::to_string),
+    }
+}

@@ -5,6 +5,7 @@
 pub mod ec2;
 pub mod error;
 pub mod iam;
+pub mod iam_delete;
 pub mod lambda;
 pub mod logs;
 pub mod s3;

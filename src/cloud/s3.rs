@@ -1,1 +1,321 @@
-//! s3 calls of the cloud adapter.
+//! S3 calls: buckets, folders, objects, and the bucket notification configuration (read, merge, write).
+
+use super::{Cloud, CloudError, sdk};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, CreateBucketConfiguration, Event as S3Event, FilterRule,
+    FilterRuleName, LambdaFunctionConfiguration, NotificationConfiguration,
+    NotificationConfigurationFilter, S3KeyFilter, Tag, Tagging,
+};
+
+/// One Lambda rule of a bucket's notification configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LambdaRule {
+    pub id: Option<String>,
+    pub function_arn: String,
+    pub events: Vec<String>,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+impl Cloud {
+    /// `Some(true)` ours (in this account), `Some(false)` someone else's, `None` free.
+    pub async fn bucket_owner(&self, name: &str) -> Result<Option<bool>, CloudError> {
+        match self.s3.head_bucket().bucket(name).send().await {
+            Ok(_) => Ok(Some(true)),
+            Err(e) => {
+                let status = e.raw_response().map(|r| r.status().as_u16());
+                match status {
+                    Some(404) => Ok(None),
+                    Some(403) => Ok(Some(false)),
+                    _ => Err(CloudError::from_sdk("HeadBucket", e)),
+                }
+            }
+        }
+    }
+
+    /// CreateBucket with a LocationConstraint everywhere but us-east-1 (where sending one fails).
+    pub async fn create_bucket(&self, name: &str, session: &str) -> Result<(), CloudError> {
+        let mut req = self.s3.create_bucket().bucket(name);
+        if self.region != "us-east-1" {
+            req = req.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(self.region.as_str()))
+                    .build(),
+            );
+        }
+        req.send().await.map_err(sdk("CreateBucket"))?;
+        let tag = Tag::builder()
+            .key("pasos:session")
+            .value(session)
+            .build()
+            .map_err(|e| CloudError::Other {
+                op: "Tag",
+                msg: e.to_string(),
+            })?;
+        let tagging = Tagging::builder()
+            .tag_set(tag)
+            .build()
+            .map_err(|e| CloudError::Other {
+                op: "Tagging",
+                msg: e.to_string(),
+            })?;
+        self.s3
+            .put_bucket_tagging()
+            .bucket(name)
+            .tagging(tagging)
+            .send()
+            .await
+            .map_err(sdk("PutBucketTagging"))?;
+        Ok(())
+    }
+
+    pub async fn bucket_session_tag(&self, name: &str) -> Result<Option<String>, CloudError> {
+        match self.s3.get_bucket_tagging().bucket(name).send().await {
+            Ok(o) => Ok(o
+                .tag_set()
+                .iter()
+                .find(|t| t.key() == "pasos:session")
+                .map(|t| t.value().to_string())),
+            Err(e) => {
+                let e = CloudError::from_sdk("GetBucketTagging", e);
+                match &e {
+                    CloudError::Service { code, .. } if code == "NoSuchTagSet" => Ok(None),
+                    e if e.is_not_found() => Ok(None),
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+
+    pub async fn put_bytes(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> Result<(), CloudError> {
+        self.s3
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(body.into())
+            .set_content_type(content_type.map(str::to_string))
+            .send()
+            .await
+            .map_err(sdk("PutObject"))?;
+        Ok(())
+    }
+
+    /// (key, size) of every object under a prefix, paged.
+    pub async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+    ) -> Result<Vec<(String, i64)>, CloudError> {
+        let mut out = Vec::new();
+        let mut token = None;
+        loop {
+            let o = self
+                .s3
+                .list_objects_v2()
+                .bucket(bucket)
+                .prefix(prefix)
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(sdk("ListObjectsV2"))?;
+            out.extend(o.contents().iter().map(|c| {
+                (
+                    c.key().unwrap_or_default().to_string(),
+                    c.size().unwrap_or(0),
+                )
+            }));
+            match o.next_continuation_token() {
+                Some(t) if o.is_truncated().unwrap_or(false) => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes every object (and version), then the bucket. Objects the resizer wrote go too.
+    pub async fn empty_and_delete_bucket(&self, bucket: &str) -> Result<(), CloudError> {
+        loop {
+            let objs = match self.list_objects(bucket, "").await {
+                Ok(o) => o,
+                Err(e) if e.is_not_found() => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            if objs.is_empty() {
+                break;
+            }
+            for (key, _) in objs {
+                super::iam::gone_ok(
+                    self.s3
+                        .delete_object()
+                        .bucket(bucket)
+                        .key(&key)
+                        .send()
+                        .await
+                        .map_err(sdk("DeleteObject")),
+                )?;
+            }
+        }
+        if let Ok(v) = self.s3.list_object_versions().bucket(bucket).send().await {
+            for ver in v.versions() {
+                let _ = self
+                    .s3
+                    .delete_object()
+                    .bucket(bucket)
+                    .key(ver.key().unwrap_or_default())
+                    .set_version_id(ver.version_id().map(str::to_string))
+                    .send()
+                    .await;
+            }
+            for m in v.delete_markers() {
+                let _ = self
+                    .s3
+                    .delete_object()
+                    .bucket(bucket)
+                    .key(m.key().unwrap_or_default())
+                    .set_version_id(m.version_id().map(str::to_string))
+                    .send()
+                    .await;
+            }
+        }
+        super::iam::gone_ok(
+            self.s3
+                .delete_bucket()
+                .bucket(bucket)
+                .send()
+                .await
+                .map_err(sdk("DeleteBucket")),
+        )
+    }
+
+    /// The bucket's Lambda rules, and the whole configuration to write back merged.
+    pub async fn notification(
+        &self,
+        bucket: &str,
+    ) -> Result<(Vec<LambdaRule>, NotificationConfiguration), CloudError> {
+        let o = self
+            .s3
+            .get_bucket_notification_configuration()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(sdk("GetBucketNotificationConfiguration"))?;
+        let rules = o
+            .lambda_function_configurations()
+            .iter()
+            .map(|c| {
+                let (mut prefix, mut suffix) = (String::new(), String::new());
+                for r in c
+                    .filter()
+                    .and_then(|f| f.key())
+                    .map(|k| k.filter_rules())
+                    .unwrap_or_default()
+                {
+                    match r.name().map(|n| n.as_str().to_ascii_lowercase()) {
+                        Some(n) if n == "prefix" => {
+                            prefix = r.value().unwrap_or_default().to_string()
+                        }
+                        Some(n) if n == "suffix" => {
+                            suffix = r.value().unwrap_or_default().to_string()
+                        }
+                        _ => {}
+                    }
+                }
+                LambdaRule {
+                    id: c.id().map(str::to_string),
+                    function_arn: c.lambda_function_arn().to_string(),
+                    events: c.events().iter().map(|e| e.as_str().to_string()).collect(),
+                    prefix,
+                    suffix,
+                }
+            })
+            .collect();
+        let conf = NotificationConfiguration::builder()
+            .set_topic_configurations(Some(o.topic_configurations().to_vec()))
+            .set_queue_configurations(Some(o.queue_configurations().to_vec()))
+            .set_lambda_function_configurations(Some(o.lambda_function_configurations().to_vec()))
+            .set_event_bridge_configuration(o.event_bridge_configuration().cloned())
+            .build();
+        Ok((rules, conf))
+    }
+
+    /// Writes the configuration with our rule `id` replaced (or removed when `rule` is None), keeping
+    /// every other rule — PutBucketNotificationConfiguration replaces the whole configuration.
+    pub async fn merge_notification(
+        &self,
+        bucket: &str,
+        id: &str,
+        rule: Option<&LambdaRule>,
+    ) -> Result<(), CloudError> {
+        let (_, current) = self.notification(bucket).await?;
+        let mut lambdas: Vec<LambdaFunctionConfiguration> = current
+            .lambda_function_configurations()
+            .iter()
+            .filter(|c| c.id() != Some(id))
+            .cloned()
+            .collect();
+        if let Some(r) = rule {
+            let mut rules = Vec::new();
+            for (name, value) in [
+                (FilterRuleName::Prefix, &r.prefix),
+                (FilterRuleName::Suffix, &r.suffix),
+            ] {
+                if !value.is_empty() {
+                    rules.push(
+                        FilterRule::builder()
+                            .name(name)
+                            .value(value.clone())
+                            .build(),
+                    );
+                }
+            }
+            let filter = (!rules.is_empty()).then(|| {
+                NotificationConfigurationFilter::builder()
+                    .key(S3KeyFilter::builder().set_filter_rules(Some(rules)).build())
+                    .build()
+            });
+            let conf = LambdaFunctionConfiguration::builder()
+                .id(id)
+                .lambda_function_arn(&r.function_arn)
+                .set_events(Some(
+                    r.events.iter().map(|e| S3Event::from(e.as_str())).collect(),
+                ))
+                .set_filter(filter)
+                .build()
+                .map_err(|e| CloudError::Other {
+                    op: "LambdaFunctionConfiguration",
+                    msg: e.to_string(),
+                })?;
+            lambdas.push(conf);
+        }
+        let conf = NotificationConfiguration::builder()
+            .set_topic_configurations(Some(current.topic_configurations().to_vec()))
+            .set_queue_configurations(Some(current.queue_configurations().to_vec()))
+            .set_lambda_function_configurations(Some(lambdas))
+            .set_event_bridge_configuration(current.event_bridge_configuration().cloned())
+            .build();
+        match self
+            .s3
+            .put_bucket_notification_configuration()
+            .bucket(bucket)
+            .notification_configuration(conf)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let e = CloudError::from_sdk("PutBucketNotificationConfiguration", e);
+                if rule.is_none() && e.is_not_found() {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! The journal: an append-only JSON-lines file per account and region, the memory rollback works
+//! from. An intent is written and fsynced before every call that creates something, the result after,
+//! so a kill -9 at any moment leaves enough to find and delete everything. It never holds a secret:
+//! only resource identities (names, ids) are written.
+
+use super::event::Res;
+use crate::i18n::Text;
+use crate::tr;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Op {
+    Session,
+    Intent,
+    Created,
+    Deleted,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Record {
+    op: Op,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    res: Option<Res>,
+    /// For `created`: the key of the intent it answers (ids may have been learned since).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    intent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    session: Option<String>,
+    ts: u64,
+}
+
+/// One journaled resource still owed a deletion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub res: Res,
+    /// False when only the intent was written: the call may or may not have taken effect.
+    pub confirmed: bool,
+}
+
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    // Held for the journal's lifetime: the OS releases it when the process dies, even on kill -9.
+    _lock: File,
+    session: String,
+    live: BTreeMap<String, Entry>,
+    truncated: bool,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+pub fn journal_path(state_dir: &Path, account: &str, region: &str) -> PathBuf {
+    state_dir
+        .join("journal")
+        .join(format!("{account}-{region}.jsonl"))
+}
+
+impl Journal {
+    /// Opens (or creates) the journal for this account and region and locks it. A second pasos on
+    /// the same state dir gets a clear error instead of interleaving writes.
+    pub fn open(state_dir: &Path, account: &str, region: &str) -> Result<Journal, Text> {
+        let path = journal_path(state_dir, account, region);
+        let io = |e: std::io::Error| {
+            let (p, e) = (path.display().to_string(), e.to_string());
+            tr!(es: "diario {p}: {e}", en: "journal {p}: {e}")
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let lock = File::create(path.with_extension("lock")).map_err(io)?;
+        if lock.try_lock().is_err() {
+            let p = path.display().to_string();
+            return Err(tr!(
+                es: "Otro proceso de pasos está usando el diario {p}: espera a que termine o usa otro --state-dir",
+                en: "Another pasos process is using the journal {p}: wait for it to finish or use another --state-dir"
+            ));
+        }
+        let mut live = BTreeMap::new();
+        let mut session = None;
+        let mut truncated = false;
+        let mut needs_newline = false;
+        if let Ok(f) = File::open(&path) {
+            let mut lines = BufReader::new(f).split(b'\n').peekable();
+            while let Some(Ok(line)) = lines.next() {
+                let last = lines.peek().is_none();
+                if line.is_empty() {
+                    continue;
+                }
+                match serde_json::from_slice::<Record>(&line) {
+                    Ok(r) => apply(&mut live, &mut session, r),
+                    // Only a torn *last* line is expected (power loss mid-write); it was an
+                    // unanswered intent at worst, which the name-and-tag search covers.
+                    Err(_) if last => {
+                        truncated = true;
+                        needs_newline = true;
+                    }
+                    Err(_) => truncated = true,
+                }
+            }
+        }
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        if needs_newline {
+            file.write_all(b"\n").map_err(io)?;
+        }
+        let mut j = Journal {
+            path: path.clone(),
+            file,
+            _lock: lock,
+            session: String::new(),
+            live,
+            truncated,
+        };
+        match session {
+            Some(s) => j.session = s,
+            None => {
+                j.session = new_session_id();
+                let rec = Record {
+                    op: Op::Session,
+                    res: None,
+                    intent: None,
+                    session: Some(j.session.clone()),
+                    ts: now(),
+                };
+                j.write(&rec).map_err(|e| {
+                    let (p, e) = (path.display().to_string(), e.to_string());
+                    tr!(es: "diario {p}: {e}", en: "journal {p}: {e}")
+                })?;
+            }
+        }
+        Ok(j)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The value of the `pasos:session` tag on everything this journal creates.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    /// Whether the last line was torn (reported to the user; everything before it was read).
+    pub fn was_truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Written and fsynced before the create call.
+    pub fn intent(&mut self, res: &Res) -> std::io::Result<()> {
+        let rec = Record {
+            op: Op::Intent,
+            res: Some(res.clone()),
+            intent: None,
+            session: None,
+            ts: now(),
+        };
+        self.write(&rec)?;
+        self.live.entry(res.key()).or_insert(Entry {
+            res: res.clone(),
+            confirmed: false,
+        });
+        Ok(())
+    }
+
+    /// Written after the create call answered; `result` may carry ids the intent did not know.
+    pub fn created(&mut self, intent: &Res, result: &Res) -> std::io::Result<()> {
+        let rec = Record {
+            op: Op::Created,
+            res: Some(result.clone()),
+            intent: Some(intent.key()),
+            session: None,
+            ts: now(),
+        };
+        self.write(&rec)?;
+        self.live.remove(&intent.key());
+        self.live.insert(
+            result.key(),
+            Entry {
+                res: result.clone(),
+                confirmed: true,
+            },
+        );
+        Ok(())
+    }
+
+    /// Written once a resource is gone (deleted, or found already gone).
+    pub fn deleted(&mut self, res: &Res) -> std::io::Result<()> {
+        let rec = Record {
+            op: Op::Deleted,
+            res: Some(res.clone()),
+            intent: None,
+            session: None,
+            ts: now(),
+        };
+        self.write(&rec)?;
+        self.live.remove(&res.key());
+        Ok(())
+    }
+
+    /// Everything created (or attempted) and not deleted since.
+    pub fn live(&self) -> Vec<Entry> {
+        self.live.values().cloned().collect()
+    }
+
+    pub fn holds(&self, res: &Res) -> bool {
+        self.live.contains_key(&res.key())
+    }
+
+    /// Whether the resource was created by this journal and is confirmed.
+    pub fn owns_confirmed(&self, res: &Res) -> bool {
+        self.live.get(&res.key()).is_some_and(|e| e.confirmed)
+    }
+
+    fn write(&mut self, rec: &Record) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(rec).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        self.file.write_all(&line)?;
+        // fsync, not just flush: the intent must survive a power cut before the call goes out.
+        self.file.sync_data()
+    }
+}
+
+fn apply(live: &mut BTreeMap<String, Entry>, session: &mut Option<String>, r: Record) {
+    match (r.op, r.res) {
+        (Op::Session, _) => {
+            if session.is_none() {
+                *session = r.session;
+            }
+        }
+        (Op::Intent, Some(res)) => {
+            live.entry(res.key()).or_insert(Entry {
+                res,
+                confirmed: false,
+            });
+        }
+        (Op::Created, Some(res)) => {
+            if let Some(k) = r.intent {
+                live.remove(&k);
+            }
+            live.insert(
+                res.key(),
+                Entry {
+                    res,
+                    confirmed: true,
+                },
+            );
+        }
+        (Op::Deleted, Some(res)) => {
+            live.remove(&res.key());
+        }
+        _ => {}
+    }
+}
+
+fn new_session_id() -> String {
+    use rand::Rng;
+    let n: u64 = rand::rng().random();
+    format!("{n:016x}")[..10].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intent_created_deleted_replay() {
+        let d = tempfile::tempdir().unwrap();
+        let role = Res::Role { name: "r".into() };
+        let key_intent = Res::AccessKey {
+            user: "u".into(),
+            id: None,
+        };
+        let key_done = Res::AccessKey {
+            user: "u".into(),
+            id: Some("AKIA1".into()),
+        };
+        let session;
+        {
+            let mut j = Journal::open(d.path(), "000000000000", "us-east-1").unwrap();
+            session = j.session().to_string();
+            j.intent(&role).unwrap();
+            j.created(&role, &role).unwrap();
+            j.intent(&key_intent).unwrap();
+            j.created(&key_intent, &key_done).unwrap();
+            j.intent(&Res::Bucket { name: "b".into() }).unwrap();
+            j.deleted(&role).unwrap();
+        }
+        let j = Journal::open(d.path(), "000000000000", "us-east-1").unwrap();
+        assert_eq!(j.session(), session);
+        let live = j.live();
+        assert_eq!(live.len(), 2, "{live:?}");
+        assert!(live.iter().any(|e| e.res == key_done && e.confirmed));
+        assert!(
+            live.iter()
+                .any(|e| e.res == Res::Bucket { name: "b".into() } && !e.confirmed)
+        );
+    }
+
+    #[test]
+    fn second_opener_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let _j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        let e = Journal::open(d.path(), "1", "us-east-1").err().unwrap();
+        assert!(e.en.contains("Another pasos process"));
+    }
+
+    #[test]
+    fn torn_last_line_is_tolerated_and_reported() {
+        let d = tempfile::tempdir().unwrap();
+        let path;
+        {
+            let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+            j.intent(&Res::Role { name: "r".into() }).unwrap();
+            path = j.path().to_path_buf();
+        }
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(br#"{"op":"intent","res":{"kind":"bucket","na"#)
+            .unwrap();
+        drop(f);
+        let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        assert!(j.was_truncated());
+        assert_eq!(j.live().len(), 1);
+        j.intent(&Res::Bucket { name: "b".into() }).unwrap();
+        drop(j);
+        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        assert_eq!(j.live().len(), 2);
+    }
+}

@@ -1,0 +1,257 @@
+//! The engine: runs a plan step by step against the cloud adapter, journals every creation before
+//! the next call, verifies by reading back, and tells its fronts through one event stream.
+//! It knows no terminal: the wizard and the headless CLI both watch the same `Event`s.
+
+pub mod event;
+pub mod journal;
+pub mod preflight;
+pub mod rollback;
+pub mod secrets;
+mod steps_ec2;
+mod steps_iam;
+mod steps_lambda;
+
+pub use event::{Event, Events, Res, Secret, Step};
+pub use journal::Journal;
+
+use crate::cloud::{Cloud, CloudError};
+use crate::i18n::Text;
+use crate::plan::LoadedPlan;
+use crate::tr;
+use std::sync::{Arc, Mutex};
+
+pub type R<T> = Result<T, Text>;
+
+/// Where the bundled resizer's zip comes from (the wizard builds it in the background; tests and the
+/// CLI call `resizer_pkg::package`).
+pub type ZipProvider = Arc<dyn Fn() -> Result<Vec<u8>, Text> + Send + Sync>;
+
+/// Everything one run shares: the clients, the journal, the event channel, who we are.
+pub struct Ctx {
+    pub cloud: Cloud,
+    pub journal: Arc<Mutex<Journal>>,
+    pub tx: Events,
+    pub account: String,
+    pub session: String,
+    pub resizer_zip: ZipProvider,
+    counts: Mutex<(usize, usize)>,
+}
+
+impl Ctx {
+    pub fn new(
+        cloud: Cloud,
+        journal: Journal,
+        tx: Events,
+        account: String,
+        resizer_zip: ZipProvider,
+    ) -> Ctx {
+        let session = journal.session().to_string();
+        Ctx {
+            cloud,
+            journal: Arc::new(Mutex::new(journal)),
+            tx,
+            account,
+            session,
+            resizer_zip,
+            counts: Mutex::new((0, 0)),
+        }
+    }
+
+    pub fn emit(&self, e: Event) {
+        // A front that went away (wizard closed) must not stop the run half-way.
+        let _ = self.tx.send(e);
+    }
+
+    pub fn api(&self, service: &str, operation: &str, target: &str) {
+        self.emit(Event::ApiCall {
+            service: service.into(),
+            operation: operation.into(),
+            target: target.into(),
+        });
+    }
+
+    pub fn warn(&self, text: Text) {
+        self.emit(Event::Warning { text });
+    }
+
+    fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> std::io::Result<T>) -> R<T> {
+        let mut j = self
+            .journal
+            .lock()
+            .map_err(|_| Text::fixed("diario bloqueado", "journal lock poisoned"))?;
+        f(&mut j).map_err(|e| {
+            let e = e.to_string();
+            tr!(es: "no se pudo escribir el diario: {e}", en: "could not write the journal: {e}")
+        })
+    }
+
+    pub fn holds(&self, res: &Res) -> bool {
+        self.journal.lock().map(|j| j.holds(res)).unwrap_or(false)
+    }
+
+    /// Creates a resource the journaled way: intent (fsynced), the call, the result, the event.
+    /// `exists` is what a read said before; a resource that exists and is not in the journal was not
+    /// made by pasos, and is refused rather than adopted.
+    pub async fn ensure<F>(&self, step: Step, res: Res, exists: bool, create: F) -> R<Res>
+    where
+        F: std::future::Future<Output = Result<Res, CloudError>>,
+    {
+        if exists {
+            if self.holds(&res) {
+                self.with_journal(|j| j.created(&res, &res))?;
+                self.count(false);
+                self.emit(Event::AlreadyThere {
+                    step,
+                    resource: res.clone(),
+                });
+                return Ok(res);
+            }
+            let label = res.label(crate::i18n::Lang::En);
+            let label_es = res.label(crate::i18n::Lang::Es);
+            return Err(Text {
+                es: format!("{label_es} ya existe y no lo creó pasos: elige otro nombre (pasos no adopta recursos ajenos)").into(),
+                en: format!("{label} already exists and pasos did not create it: choose another name (pasos never adopts what it did not make)").into(),
+            });
+        }
+        self.with_journal(|j| j.intent(&res))?;
+        match create.await {
+            Ok(result) => {
+                self.with_journal(|j| j.created(&res, &result))?;
+                self.count(true);
+                self.emit(Event::Created {
+                    step,
+                    resource: result.clone(),
+                });
+                Ok(result)
+            }
+            // Our own earlier attempt whose answer was lost (the SDK retried): it is ours.
+            Err(e) if e.is_already_exists() => {
+                self.with_journal(|j| j.created(&res, &res))?;
+                self.count(true);
+                self.emit(Event::Created {
+                    step,
+                    resource: res.clone(),
+                });
+                Ok(res)
+            }
+            Err(e) => Err(e.text()),
+        }
+    }
+
+    fn count(&self, created: bool) {
+        if let Ok(mut c) = self.counts.lock() {
+            if created { c.0 += 1 } else { c.1 += 1 }
+        }
+    }
+
+    pub fn verified(&self, step: Step, resource: Res, checks: Vec<Text>) {
+        self.emit(Event::Verified {
+            step,
+            resource,
+            checks,
+        });
+    }
+}
+
+/// Maps a cloud error to the user's text.
+pub fn ce(e: CloudError) -> Text {
+    e.text()
+}
+
+/// A check that must hold after a step, or the step failed.
+pub fn expect(ok: bool, what: Text) -> R<Text> {
+    if ok {
+        Ok(what)
+    } else {
+        Err(Text::fixed("La verificación falló: ", "Verification failed: ").join("", &what))
+    }
+}
+
+/// Applies a validated plan. Steps that do not depend on each other run concurrently; the first
+/// failure stops what depends on it and is reported, and everything already made stays journaled.
+pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
+    let plan = &lp.plan;
+    let any_iam = !plan.users.is_empty() || !plan.groups.is_empty();
+    let any_ec2 = !plan.instances.is_empty() || !plan.security_groups.is_empty();
+    let any_s3 = !plan.lambdas.is_empty() || !plan.buckets.is_empty();
+    // Roles first (EC2 and Lambda need them); users and buckets do not depend on them and run
+    // at the same time.
+    let roles_then_users = async {
+        let a = step(
+            ctx,
+            Step::Role,
+            steps_iam::roles(ctx, plan),
+            !plan.roles.is_empty(),
+            true,
+        )
+        .await;
+        let b = step(
+            ctx,
+            Step::UserGroup,
+            steps_iam::users(ctx, plan),
+            any_iam,
+            true,
+        )
+        .await;
+        (a, b)
+    };
+    let buckets = step(
+        ctx,
+        Step::BucketLambda,
+        steps_lambda::buckets(ctx, plan),
+        any_s3,
+        true,
+    );
+    let ((roles_ok, users_ok), buckets_ok) = tokio::join!(roles_then_users, buckets);
+    let mut ok = roles_ok && users_ok && buckets_ok;
+    if roles_ok {
+        let ec2 = step(ctx, Step::Ec2, steps_ec2::instances(ctx, lp), any_ec2, true);
+        let lambda = async {
+            buckets_ok
+                && step(
+                    ctx,
+                    Step::BucketLambda,
+                    steps_lambda::functions(ctx, plan, &lp.base_dir),
+                    !plan.lambdas.is_empty(),
+                    false,
+                )
+                .await
+        };
+        let (e, l) = tokio::join!(ec2, lambda);
+        ok = ok && e && l;
+    }
+    let (created, existing) = ctx.counts.lock().map(|c| *c).unwrap_or((0, 0));
+    ctx.emit(Event::Done {
+        ok,
+        created,
+        existing,
+        failed: usize::from(!ok),
+    });
+    ok
+}
+
+async fn step(
+    ctx: &Ctx,
+    s: Step,
+    fut: impl std::future::Future<Output = R<()>>,
+    any: bool,
+    announce: bool,
+) -> bool {
+    if !any {
+        return true;
+    }
+    if announce {
+        ctx.emit(Event::StepStarted {
+            step: s,
+            title: s.title(),
+        });
+    }
+    match fut.await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(step = ?s, error = %error, "step failed");
+            ctx.emit(Event::Failed { step: s, error });
+            false
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Rollback: deletes everything the journal holds, in reverse dependency order, each deletion
+//! journaled. "Already gone" is success; transient errors are retried (bounded); a resource whose
+//! create answer never arrived is found by name (and by the session tag where names are not unique).
+
+use super::{Event, Events, Journal, R, Res, Step, ce};
+use crate::cloud::Cloud;
+use crate::i18n::Text;
+use crate::tr;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The journal entries to delete: all, or `only` (a key like `role:x`) and what hangs off it.
+pub fn selection(live: &[Res], only: Option<&str>) -> Result<Vec<Res>, Text> {
+    let mut chosen: Vec<Res> = match only {
+        None => live.to_vec(),
+        Some(key) => {
+            if !live.iter().any(|r| r.key() == key) {
+                let known = live.iter().map(Res::key).collect::<Vec<_>>().join(", ");
+                return Err(tr!(
+                    es: "--only {key}: no está en el diario. Hay: {known}",
+                    en: "--only {key}: not in the journal. It holds: {known}"
+                ));
+            }
+            let mut keys: BTreeSet<String> = BTreeSet::from([key.to_string()]);
+            // Everything whose parent chain reaches the chosen key goes too.
+            loop {
+                let before = keys.len();
+                for r in live {
+                    if r.parent_keys().iter().any(|p| keys.contains(p)) {
+                        keys.insert(r.key());
+                    }
+                }
+                if keys.len() == before {
+                    break;
+                }
+            }
+            live.iter()
+                .filter(|r| keys.contains(&r.key()))
+                .cloned()
+                .collect()
+        }
+    };
+    chosen.sort_by(|a, b| {
+        b.delete_rank()
+            .cmp(&a.delete_rank())
+            .then(a.key().cmp(&b.key()))
+    });
+    Ok(chosen)
+}
+
+/// Deletes the selection; returns whether everything went. Failures stay in the journal.
+pub async fn rollback(
+    cloud: &Cloud,
+    journal: Arc<Mutex<Journal>>,
+    tx: &Events,
+    only: Option<&str>,
+) -> R<bool> {
+    let (live, session) = {
+        let j = journal
+            .lock()
+            .map_err(|_| Text::fixed("diario bloqueado", "journal lock poisoned"))?;
+        (
+            j.live().into_iter().map(|e| e.res).collect::<Vec<_>>(),
+            j.session().to_string(),
+        )
+    };
+    let chosen = selection(&live, only)?;
+    let _ = tx.send(Event::StepStarted {
+        step: Step::Rollback,
+        title: Step::Rollback.title(),
+    });
+    let mut ok = true;
+    let mut done = 0;
+    for res in chosen {
+        let _ = tx.send(Event::ApiCall {
+            service: "rollback".into(),
+            operation: "Delete".into(),
+            target: res.key(),
+        });
+        match with_retries(|| delete(cloud, &res, &session, tx)).await {
+            Ok(()) => {
+                if let Ok(mut j) = journal.lock() {
+                    let _ = j.deleted(&res);
+                }
+                done += 1;
+                let _ = tx.send(Event::Deleted { resource: res });
+            }
+            Err(error) => {
+                ok = false;
+                let label = Text::same(format!("{}: ", res.key()));
+                let _ = tx.send(Event::Failed {
+                    step: Step::Rollback,
+                    error: label.join("", &error),
+                });
+            }
+        }
+    }
+    let _ = tx.send(Event::Done {
+        ok,
+        created: 0,
+        existing: done,
+        failed: usize::from(!ok),
+    });
+    Ok(ok)
+}
+
+async fn with_retries<F, Fut>(mut f: F) -> R<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), crate::cloud::CloudError>>,
+{
+    let mut delay = Duration::from_millis(500);
+    let mut last = None;
+    for _ in 0..6 {
+        match f().await {
+            Ok(()) => return Ok(()),
+            // Throttling and 5xx, and DependencyViolation while a terminated instance lets go.
+            Err(e)
+                if e.is_transient() || matches!(e, crate::cloud::CloudError::Conflict { .. }) =>
+            {
+                last = Some(e);
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+            Err(e) => return Err(ce(e)),
+        }
+    }
+    Err(last
+        .map(ce)
+        .unwrap_or_else(|| Text::fixed("reintentos agotados", "retries exhausted")))
+}
+
+async fn delete(
+    cloud: &Cloud,
+    res: &Res,
+    session: &str,
+    tx: &Events,
+) -> Result<(), crate::cloud::CloudError> {
+    match res {
+        Res::Notification { bucket, id } => {
+            match cloud.merge_notification(bucket, id, None).await {
+                Err(e) if e.is_not_found() => Ok(()),
+                r => r,
+            }
+        }
+        Res::Permission {
+            function,
+            statement_id,
+        } => cloud.remove_permission(function, statement_id).await,
+        Res::Function { name } => {
+            cloud.delete_function(name).await?;
+            cloud.delete_function_logs(name).await
+        }
+        Res::Instance { name, id } => {
+            let ids: Vec<String> = match id {
+                Some(id) => vec![id.clone()],
+                None => cloud
+                    .find_instances(name)
+                    .await?
+                    .into_iter()
+                    .filter(|i| i.session_tag.as_deref() == Some(session))
+                    .map(|i| i.id)
+                    .collect(),
+            };
+            for id in ids {
+                let _ = tx.send(Event::Waiting { what: tr!(es: "terminando {id} y esperando a que termine", en: "terminating {id} and waiting until it is gone") });
+                cloud.terminate_and_wait(&id).await?;
+            }
+            Ok(())
+        }
+        Res::KeyPair { name } => cloud.delete_key_pair(name).await,
+        Res::SecurityGroup { name, id } => {
+            let id = match id {
+                Some(id) => Some(id.clone()),
+                None => match cloud.default_vpc().await? {
+                    Some(vpc) => cloud
+                        .find_security_group(name, &vpc)
+                        .await?
+                        .filter(|(_, s)| s.as_deref() == Some(session))
+                        .map(|(id, _)| id),
+                    None => None,
+                },
+            };
+            match id {
+                Some(id) => cloud.delete_security_group(&id).await,
+                None => Ok(()),
+            }
+        }
+        Res::Bucket { name } => cloud.empty_and_delete_bucket(name).await,
+        Res::AccessKey { user, id } => match id {
+            Some(id) => cloud.delete_access_key(user, id).await,
+            // The answer never came: every key of a user pasos created is pasos's.
+            None => match cloud.access_keys(user).await {
+                Ok(keys) => {
+                    for k in keys {
+                        cloud.delete_access_key(user, &k.id).await?;
+                    }
+                    Ok(())
+                }
+                Err(e) if e.is_not_found() => Ok(()),
+                Err(e) => Err(e),
+            },
+        },
+        Res::LoginProfile { user } => cloud.delete_login_profile(user).await,
+        Res::Membership { user, group } => cloud.remove_user_from_group(user, group).await,
+        Res::UserPolicy { user, arn } => cloud.detach_user_policy(user, arn).await,
+        Res::User { name } => cloud.delete_user(name).await,
+        Res::GroupPolicy { group, arn } => cloud.detach_group_policy(group, arn).await,
+        Res::Group { name } => cloud.delete_group(name).await,
+        Res::ProfileRole { profile, role } => cloud.remove_role_from_profile(profile, role).await,
+        Res::InstanceProfile { name } => cloud.delete_instance_profile(name).await,
+        Res::RolePolicy { role, arn } => cloud.detach_role_policy(role, arn).await,
+        Res::Role { name } => cloud.delete_role(name).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live() -> Vec<Res> {
+        vec![
+            Res::Role { name: "r".into() },
+            Res::RolePolicy {
+                role: "r".into(),
+                arn: "a".into(),
+            },
+            Res::InstanceProfile { name: "r".into() },
+            Res::ProfileRole {
+                profile: "r".into(),
+                role: "r".into(),
+            },
+            Res::Bucket { name: "b".into() },
+            Res::Function { name: "f".into() },
+            Res::Permission {
+                function: "f".into(),
+                statement_id: "s".into(),
+            },
+            Res::Notification {
+                bucket: "b".into(),
+                id: "n".into(),
+            },
+            Res::User { name: "u".into() },
+            Res::AccessKey {
+                user: "u".into(),
+                id: Some("K".into()),
+            },
+        ]
+    }
+
+    #[test]
+    fn order_is_reverse_dependency() {
+        let keys: Vec<String> = selection(&live(), None)
+            .unwrap()
+            .iter()
+            .map(Res::key)
+            .collect();
+        let pos = |k: &str| keys.iter().position(|x| x == k).unwrap();
+        assert!(pos("notification:b:n") < pos("permission:f:s"));
+        assert!(pos("permission:f:s") < pos("function:f"));
+        assert!(pos("function:f") < pos("bucket:b"));
+        assert!(pos("access_key:u:K") < pos("user:u"));
+        assert!(pos("profile_role:r:r") < pos("instance_profile:r"));
+        assert!(pos("instance_profile:r") < pos("role:r"));
+        assert!(pos("role_policy:r:a") < pos("role:r"));
+    }
+
+    #[test]
+    fn only_takes_dependents() {
+        let keys: Vec<String> = selection(&live(), Some("role:r"))
+            .unwrap()
+            .iter()
+            .map(Res::key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "profile_role:r:r",
+                "instance_profile:r",
+                "role_policy:r:a",
+                "role:r"
+            ]
+        );
+        let keys: Vec<String> = selection(&live(), Some("function:f"))
+            .unwrap()
+            .iter()
+            .map(Res::key)
+            .collect();
+        assert_eq!(keys, ["permission:f:s", "function:f"]);
+        assert!(selection(&live(), Some("role:nope")).is_err());
+    }
+}
+
+/// Whether a journaled resource still exists (`None` when that cannot be told cheaply).
+pub async fn exists(cloud: &Cloud, res: &Res, session: &str) -> Option<bool> {
+    let r = match res {
+        Res::Role { name } => cloud.role_exists(name).await.map(|o| o.is_some()),
+        Res::InstanceProfile { name } => cloud
+            .instance_profile_roles(name)
+            .await
+            .map(|o| o.is_some()),
+        Res::Group { name } => cloud.group_exists(name).await,
+        Res::User { name } => cloud.user_exists(name).await,
+        Res::LoginProfile { user } => cloud.login_profile(user).await.map(|o| o.is_some()),
+        Res::AccessKey { user, id: Some(id) } => cloud
+            .access_keys(user)
+            .await
+            .map(|k| k.iter().any(|k| &k.id == id)),
+        Res::Bucket { name } => cloud.bucket_owner(name).await.map(|o| o == Some(true)),
+        Res::Function { name } => cloud.function(name).await.map(|o| o.is_some()),
+        Res::Instance { id: Some(id), .. } => cloud
+            .describe_instance(id)
+            .await
+            .map(|o| o.is_some_and(|i| i.state != "terminated")),
+        Res::Instance { name, id: None } => cloud
+            .find_instances(name)
+            .await
+            .map(|v| v.iter().any(|i| i.session_tag.as_deref() == Some(session))),
+        _ => return None,
+    };
+    r.ok()
+}

@@ -1,0 +1,385 @@
+//! Steps 1 and 2: roles (with the instance profile the console makes for EC2 roles), groups, users,
+//! console access, memberships and access keys — each created the journaled way and read back.
+
+use super::{Ctx, Event, R, Res, Secret, Step, ce, expect};
+use crate::plan::Plan;
+use crate::tr;
+
+/// Policy names in a plan → ARNs, resolving paths (`service-role/…`). Preflight proved they exist.
+async fn arns(ctx: &Ctx, names: &[String]) -> R<Vec<String>> {
+    let mut out = Vec::new();
+    for n in names {
+        ctx.api("iam", "GetPolicy", n);
+        match ctx.cloud.resolve_policy(n).await.map_err(ce)? {
+            Some(a) => out.push(a),
+            None => {
+                return Err(tr!(es: "la política {n} no existe", en: "policy {n} does not exist"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub async fn roles(ctx: &Ctx, plan: &Plan) -> R<()> {
+    for r in &plan.roles {
+        let role = Res::Role {
+            name: r.name.clone(),
+        };
+        ctx.api("iam", "GetRole", &r.name);
+        let exists = ctx.cloud.role_exists(&r.name).await.map_err(ce)?.is_some();
+        ctx.api("iam", "CreateRole", &r.name);
+        ctx.ensure(Step::Role, role, exists, async {
+            ctx.cloud
+                .create_role(&r.name, &r.trusted_service, &ctx.session)
+                .await?;
+            Ok(Res::Role {
+                name: r.name.clone(),
+            })
+        })
+        .await?;
+        let policy_arns = arns(ctx, &r.policies).await?;
+        let (_, attached) = ctx
+            .cloud
+            .role_trust_and_policies(&r.name)
+            .await
+            .map_err(ce)?;
+        for arn in &policy_arns {
+            let res = Res::RolePolicy {
+                role: r.name.clone(),
+                arn: arn.clone(),
+            };
+            ctx.api("iam", "AttachRolePolicy", arn);
+            ctx.ensure(
+                Step::Role,
+                res.clone(),
+                attached.contains(arn) && ctx.holds(&res),
+                async {
+                    ctx.cloud.attach_role_policy(&r.name, arn).await?;
+                    Ok(res.clone())
+                },
+            )
+            .await?;
+        }
+        let ec2 = r.trusted_service == "ec2.amazonaws.com";
+        if ec2 {
+            // The console silently creates an instance profile of the same name for EC2 roles.
+            let prof = Res::InstanceProfile {
+                name: r.name.clone(),
+            };
+            ctx.api("iam", "GetInstanceProfile", &r.name);
+            let roles_in = ctx
+                .cloud
+                .instance_profile_roles(&r.name)
+                .await
+                .map_err(ce)?;
+            ctx.api("iam", "CreateInstanceProfile", &r.name);
+            ctx.ensure(Step::Role, prof, roles_in.is_some(), async {
+                ctx.cloud
+                    .create_instance_profile(&r.name, &ctx.session)
+                    .await?;
+                Ok(Res::InstanceProfile {
+                    name: r.name.clone(),
+                })
+            })
+            .await?;
+            let link = Res::ProfileRole {
+                profile: r.name.clone(),
+                role: r.name.clone(),
+            };
+            let linked = roles_in.as_ref().is_some_and(|v| v.contains(&r.name));
+            ctx.api("iam", "AddRoleToInstanceProfile", &r.name);
+            ctx.ensure(
+                Step::Role,
+                link.clone(),
+                linked && ctx.holds(&link),
+                async {
+                    ctx.cloud
+                        .add_role_to_instance_profile(&r.name, &r.name)
+                        .await?;
+                    Ok(link.clone())
+                },
+            )
+            .await?;
+        }
+        // Read back, as the walkthrough says: "revisar que el role se creó correctamente".
+        let (trust, attached) = ctx
+            .cloud
+            .role_trust_and_policies(&r.name)
+            .await
+            .map_err(ce)?;
+        let ts = &r.trusted_service;
+        let mut checks = vec![expect(
+            trust.contains(ts.as_str()),
+            tr!(es: "confía en {ts}", en: "trusts {ts}"),
+        )?];
+        for arn in &policy_arns {
+            let short = arn.rsplit('/').next().unwrap_or(arn);
+            checks.push(expect(
+                attached.contains(arn),
+                tr!(es: "{short} adjunta", en: "{short} attached"),
+            )?);
+        }
+        if ec2 {
+            let in_profile = ctx
+                .cloud
+                .instance_profile_roles(&r.name)
+                .await
+                .map_err(ce)?
+                .is_some_and(|v| v.contains(&r.name));
+            let n = &r.name;
+            checks.push(expect(in_profile, tr!(es: "perfil de instancia {n} con el rol", en: "instance profile {n} holds the role"))?);
+        }
+        ctx.verified(
+            Step::Role,
+            Res::Role {
+                name: r.name.clone(),
+            },
+            checks,
+        );
+    }
+    Ok(())
+}
+
+/// A password meeting the account's policy: length, and every character class (so any policy's
+/// class requirements hold).
+pub fn generate_password(min_len: usize) -> String {
+    use rand::Rng;
+    use rand::seq::SliceRandom;
+    const UP: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const LO: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
+    const DI: &[u8] = b"23456789";
+    const SY: &[u8] = b"!@#$%^&*()_+-=[]{}|";
+    let len = min_len.max(20);
+    let mut rng = rand::rng();
+    let mut out: Vec<u8> = [UP, LO, DI, SY]
+        .iter()
+        .map(|set| set[rng.random_range(0..set.len())])
+        .collect();
+    let all: Vec<u8> = [UP, LO, DI, SY].concat();
+    while out.len() < len {
+        out.push(all[rng.random_range(0..all.len())]);
+    }
+    out.shuffle(&mut rng);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub async fn users(ctx: &Ctx, plan: &Plan) -> R<()> {
+    for g in &plan.groups {
+        ctx.api("iam", "GetGroup", &g.name);
+        let exists = ctx.cloud.group_exists(&g.name).await.map_err(ce)?;
+        ctx.api("iam", "CreateGroup", &g.name);
+        ctx.ensure(
+            Step::UserGroup,
+            Res::Group {
+                name: g.name.clone(),
+            },
+            exists,
+            async {
+                ctx.cloud.create_group(&g.name).await?;
+                Ok(Res::Group {
+                    name: g.name.clone(),
+                })
+            },
+        )
+        .await?;
+        let (_, attached) = ctx
+            .cloud
+            .group_members_and_policies(&g.name)
+            .await
+            .map_err(ce)?;
+        for arn in arns(ctx, &g.policies).await? {
+            let res = Res::GroupPolicy {
+                group: g.name.clone(),
+                arn: arn.clone(),
+            };
+            ctx.api("iam", "AttachGroupPolicy", &arn);
+            ctx.ensure(
+                Step::UserGroup,
+                res.clone(),
+                attached.contains(&arn) && ctx.holds(&res),
+                async {
+                    ctx.cloud.attach_group_policy(&g.name, &arn).await?;
+                    Ok(res.clone())
+                },
+            )
+            .await?;
+        }
+    }
+    for u in &plan.users {
+        user(ctx, u).await?;
+    }
+    for g in &plan.groups {
+        let (members, attached) = ctx
+            .cloud
+            .group_members_and_policies(&g.name)
+            .await
+            .map_err(ce)?;
+        let mut checks = Vec::new();
+        for a in &attached {
+            let short = a.rsplit('/').next().unwrap_or(a);
+            checks.push(tr!(es: "{short} adjunta", en: "{short} attached"));
+        }
+        let m = members.join(", ");
+        checks.push(tr!(es: "miembros: {m}", en: "members: {m}"));
+        ctx.verified(
+            Step::UserGroup,
+            Res::Group {
+                name: g.name.clone(),
+            },
+            checks,
+        );
+    }
+    Ok(())
+}
+
+async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
+    let name = &u.name;
+    ctx.api("iam", "GetUser", name);
+    let exists = ctx.cloud.user_exists(name).await.map_err(ce)?;
+    ctx.api("iam", "CreateUser", name);
+    ctx.ensure(
+        Step::UserGroup,
+        Res::User { name: name.clone() },
+        exists,
+        async {
+            ctx.cloud.create_user(name, &ctx.session).await?;
+            Ok(Res::User { name: name.clone() })
+        },
+    )
+    .await?;
+    if u.console_access {
+        ctx.api("iam", "GetAccountPasswordPolicy", "");
+        let rules = ctx.cloud.password_policy().await.map_err(ce)?;
+        let has = ctx.cloud.login_profile(name).await.map_err(ce)?.is_some();
+        let lp = Res::LoginProfile { user: name.clone() };
+        ctx.api("iam", "CreateLoginProfile", name);
+        let password = generate_password(rules.min_len);
+        let created_now = !has;
+        ctx.ensure(Step::UserGroup, lp.clone(), has, async {
+            ctx.cloud.create_login_profile(name, &password).await?;
+            Ok(lp.clone())
+        })
+        .await?;
+        if created_now {
+            let sign_in_url = ctx.cloud.sign_in_url(&ctx.account).await;
+            ctx.emit(Event::ConsolePassword {
+                user: name.clone(),
+                password: Secret::new(password),
+                sign_in_url,
+            });
+        }
+        if !rules.users_can_change {
+            // Without a policy letting users change their own password, the forced reset at first
+            // sign-in would fail: the console attaches IAMUserChangePassword, so do we.
+            let arn = crate::cloud::iam::CHANGE_PASSWORD_POLICY.to_string();
+            let res = Res::UserPolicy {
+                user: name.clone(),
+                arn: arn.clone(),
+            };
+            let attached = ctx
+                .cloud
+                .user_policies(name)
+                .await
+                .map_err(ce)?
+                .contains(&arn);
+            ctx.api("iam", "AttachUserPolicy", &arn);
+            ctx.ensure(
+                Step::UserGroup,
+                res.clone(),
+                attached && ctx.holds(&res),
+                async {
+                    ctx.cloud.attach_user_policy(name, &arn).await?;
+                    Ok(res.clone())
+                },
+            )
+            .await?;
+        }
+    }
+    let current = ctx.cloud.user_groups(name).await.map_err(ce)?;
+    for g in &u.groups {
+        let res = Res::Membership {
+            user: name.clone(),
+            group: g.clone(),
+        };
+        ctx.api("iam", "AddUserToGroup", g);
+        let inside = current.iter().any(|c| c.eq_ignore_ascii_case(g));
+        ctx.ensure(
+            Step::UserGroup,
+            res.clone(),
+            inside && ctx.holds(&res),
+            async {
+                ctx.cloud.add_user_to_group(name, g).await?;
+                Ok(res.clone())
+            },
+        )
+        .await?;
+    }
+    // Access keys: count what the journal holds for this user, create the rest (at most 2 in all).
+    let keys = ctx.cloud.access_keys(name).await.map_err(ce)?;
+    let want = usize::from(u.access_keys);
+    let have = keys.len();
+    // want ≤ 2 was validated, and every key of a user pasos made is pasos's: at most 2 in all.
+    for _ in have..want {
+        let intent = Res::AccessKey {
+            user: name.clone(),
+            id: None,
+        };
+        ctx.api("iam", "CreateAccessKey", name);
+        let secret = std::sync::Mutex::new(None);
+        ctx.ensure(Step::UserGroup, intent, false, async {
+            let (id, s) = ctx.cloud.create_access_key(name).await?;
+            if let Ok(mut g) = secret.lock() {
+                *g = Some((id.clone(), s));
+            }
+            Ok(Res::AccessKey {
+                user: name.clone(),
+                id: Some(id),
+            })
+        })
+        .await?;
+        if let Some((id, s)) = secret.lock().ok().and_then(|mut g| g.take()) {
+            ctx.emit(Event::AccessKeyCreated {
+                user: name.clone(),
+                access_key_id: id,
+                secret_access_key: Secret::new(s),
+            });
+        }
+    }
+    if have >= want && want > 0 {
+        for k in &keys {
+            ctx.emit(Event::AlreadyThere {
+                step: Step::UserGroup,
+                resource: Res::AccessKey {
+                    user: name.clone(),
+                    id: Some(k.id.clone()),
+                },
+            });
+        }
+    }
+    // Read back.
+    let mut checks = Vec::new();
+    if u.console_access {
+        let reset = ctx.cloud.login_profile(name).await.map_err(ce)?;
+        checks.push(expect(
+            reset.is_some(),
+            tr!(es: "acceso a la consola", en: "console access"),
+        )?);
+        if reset == Some(true) {
+            checks.push(tr!(es: "cambio de contraseña obligatorio al entrar", en: "password reset required at sign-in"));
+        }
+    }
+    let groups = ctx.cloud.user_groups(name).await.map_err(ce)?;
+    for g in &u.groups {
+        checks.push(expect(
+            groups.iter().any(|x| x.eq_ignore_ascii_case(g)),
+            tr!(es: "en el grupo {g}", en: "in group {g}"),
+        )?);
+    }
+    let n = ctx.cloud.access_keys(name).await.map_err(ce)?.len();
+    checks.push(expect(
+        n >= want,
+        tr!(es: "{n} clave(s) de acceso", en: "{n} access key(s)"),
+    )?);
+    ctx.verified(Step::UserGroup, Res::User { name: name.clone() }, checks);
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! Step 4: the photo bucket (with its folders), the resizer function (waited until Active), and its
+//! trigger — permission first, then the notification, read-merged-written so other rules survive.
+
+use super::{Ctx, Event, R, Res, Step, ce, expect};
+use crate::cloud::s3::LambdaRule;
+use crate::loopcheck;
+use crate::plan::{Lambda, Plan};
+use crate::tr;
+use std::collections::HashMap;
+
+pub async fn buckets(ctx: &Ctx, plan: &Plan) -> R<()> {
+    for b in &plan.buckets {
+        ctx.api("s3", "HeadBucket", &b.name);
+        let owner = ctx.cloud.bucket_owner(&b.name).await.map_err(ce)?;
+        if owner == Some(false) {
+            let n = &b.name;
+            return Err(tr!(
+                es: "el nombre de bucket {n} ya lo usa otra cuenta (los nombres son globales): elige otro",
+                en: "bucket name {n} is taken by another account (names are global): choose another"
+            ));
+        }
+        ctx.api("s3", "CreateBucket", &b.name);
+        ctx.ensure(
+            Step::BucketLambda,
+            Res::Bucket {
+                name: b.name.clone(),
+            },
+            owner == Some(true),
+            async {
+                ctx.cloud.create_bucket(&b.name, &ctx.session).await?;
+                Ok(Res::Bucket {
+                    name: b.name.clone(),
+                })
+            },
+        )
+        .await?;
+        for f in &b.folders {
+            // A "folder" in the console is an empty object whose key ends in '/'.
+            ctx.api("s3", "PutObject", &format!("{}/{f}", b.name));
+            ctx.cloud
+                .put_bytes(&b.name, f, Vec::new(), None)
+                .await
+                .map_err(ce)?;
+        }
+        let mut checks = vec![tr!(es: "el bucket responde", en: "bucket answers")];
+        for f in &b.folders {
+            let there = ctx
+                .cloud
+                .list_objects(&b.name, f)
+                .await
+                .map_err(ce)?
+                .iter()
+                .any(|(k, _)| k == f);
+            checks.push(expect(there, tr!(es: "carpeta {f}", en: "folder {f}"))?);
+        }
+        ctx.verified(
+            Step::BucketLambda,
+            Res::Bucket {
+                name: b.name.clone(),
+            },
+            checks,
+        );
+    }
+    Ok(())
+}
+
+pub async fn functions(ctx: &Ctx, plan: &Plan, base: &std::path::Path) -> R<()> {
+    for l in &plan.lambdas {
+        function(ctx, l, base).await?;
+    }
+    Ok(())
+}
+
+/// The resizer's configuration, from the plan's fields (extra variables may override nothing).
+fn environment(l: &Lambda) -> HashMap<String, String> {
+    let mut env: HashMap<String, String> = l
+        .environment
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    env.insert("OUTPUT_BUCKET".into(), l.output.bucket.clone());
+    env.insert("OUTPUT_PREFIX".into(), l.output.prefix.clone());
+    env.insert(
+        "INPUT_PREFIX".into(),
+        l.triggers
+            .first()
+            .map(|t| t.prefix.clone())
+            .unwrap_or_else(|| "input/".into()),
+    );
+    env.insert("MAX_WIDTH".into(), l.max_width.to_string());
+    env.insert("MAX_HEIGHT".into(), l.max_height.to_string());
+    env
+}
+
+fn statement_id(bucket: &str) -> String {
+    format!("pasos-s3-{}", bucket.replace('.', "-"))
+}
+
+fn rule_id(function: &str, i: usize) -> String {
+    format!("pasos-{function}-{i}")
+}
+
+async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
+    let name = &l.name;
+    ctx.api("iam", "GetRole", &l.role);
+    let role_arn = ctx
+        .cloud
+        .iam
+        .get_role()
+        .role_name(&l.role)
+        .send()
+        .await
+        .map_err(|e| ce(crate::cloud::CloudError::from_sdk("GetRole", e)))?
+        .role()
+        .map(|r| r.arn().to_string())
+        .unwrap_or_default();
+    ctx.api("lambda", "GetFunction", name);
+    let existing = ctx.cloud.function(name).await.map_err(ce)?;
+    let zip = if existing.is_some() {
+        Vec::new()
+    } else if l.code == "bundled:resizer" {
+        ctx.emit(Event::Waiting { what: tr!(es: "empaquetando el redimensionador (la primera vez compila)", en: "packaging the resizer (compiles the first time)") });
+        let provider = ctx.resizer_zip.clone();
+        tokio::task::spawn_blocking(move || provider())
+            .await
+            .map_err(|e| crate::i18n::Text::same(e.to_string()))??
+    } else {
+        let p = base.join(&l.code);
+        std::fs::read(&p).map_err(|e| {
+            let (p, e) = (p.display().to_string(), e.to_string());
+            tr!(es: "no se puede leer {p}: {e}", en: "cannot read {p}: {e}")
+        })?
+    };
+    ctx.api("lambda", "CreateFunction", name);
+    ctx.ensure(
+        Step::BucketLambda,
+        Res::Function { name: name.clone() },
+        existing.is_some(),
+        async {
+            ctx.cloud
+                .create_function(crate::cloud::lambda::NewFunction {
+                    name,
+                    runtime: &l.runtime,
+                    handler: &l.handler,
+                    role_arn: &role_arn,
+                    zip,
+                    arch: &l.architecture,
+                    memory_mb: l.memory_mb as i32,
+                    timeout_s: l.timeout_s as i32,
+                    env: environment(l),
+                    session: &ctx.session,
+                })
+                .await?;
+            Ok(Res::Function { name: name.clone() })
+        },
+    )
+    .await?;
+    ctx.emit(Event::Waiting { what: tr!(es: "esperando a que {name} pase de Pending a Active", en: "waiting for {name} to go from Pending to Active") });
+    ctx.api("lambda", "GetFunction", name);
+    ctx.cloud.wait_function_active(name).await.map_err(ce)?;
+    let info = ctx
+        .cloud
+        .function(name)
+        .await
+        .map_err(ce)?
+        .ok_or_else(|| tr!(es: "{name} desapareció", en: "{name} vanished"))?;
+    let mut recursion = false;
+    for (i, t) in l.triggers.iter().enumerate() {
+        recursion |= t.allow_recursion;
+        trigger(ctx, l, t, &rule_id(name, i), &info.arn).await?;
+    }
+    if recursion {
+        ctx.api("lambda", "PutFunctionRecursionConfig", name);
+        ctx.cloud.set_recursion_terminate(name).await.map_err(ce)?;
+        ctx.warn(tr!(
+            es: "{name}: recursión aceptada; RecursiveLoop = Terminate (AWS corta la cadena tras ~16 invocaciones)",
+            en: "{name}: recursion acknowledged; RecursiveLoop = Terminate (AWS stops the chain after ~16 invocations)"
+        ));
+    }
+    let mut checks = vec![
+        expect(
+            info.state == "Active",
+            tr!(es: "estado Active", en: "state Active"),
+        )?,
+        expect(info.runtime == l.runtime, {
+            let r = &l.runtime;
+            tr!(es: "runtime {r}", en: "runtime {r}")
+        })?,
+        expect(info.role == role_arn, {
+            let r = &l.role;
+            tr!(es: "rol {r}", en: "role {r}")
+        })?,
+    ];
+    let rules = match l.triggers.first() {
+        Some(t) => ctx.cloud.notification(&t.bucket).await.map_err(ce)?.0,
+        None => Vec::new(),
+    };
+    for (i, t) in l.triggers.iter().enumerate() {
+        let id = rule_id(name, i);
+        let ok = rules.iter().any(|r| {
+            r.id.as_deref() == Some(id.as_str())
+                && r.prefix == t.prefix
+                && r.function_arn == info.arn
+        }) || t.bucket != l.triggers[0].bucket;
+        let (b, p) = (&t.bucket, &t.prefix);
+        checks.push(expect(
+            ok,
+            tr!(es: "trigger en {b} con prefijo {p}", en: "trigger on {b} with prefix {p}"),
+        )?);
+    }
+    ctx.verified(
+        Step::BucketLambda,
+        Res::Function { name: name.clone() },
+        checks,
+    );
+    Ok(())
+}
+
+async fn trigger(
+    ctx: &Ctx,
+    l: &Lambda,
+    t: &crate::plan::Trigger,
+    id: &str,
+    function_arn: &str,
+) -> R<()> {
+    let bucket = &t.bucket;
+    ctx.api("s3", "GetBucketNotificationConfiguration", bucket);
+    let (rules, _) = ctx.cloud.notification(bucket).await.map_err(ce)?;
+    // Real S3 refuses overlapping rules ("ambiguously defined"); the sandbox accepts them. Say so first.
+    let ours = loopcheck::Trigger {
+        bucket: bucket.clone(),
+        events: t.events.clone(),
+        prefix: t.prefix.clone(),
+        suffix: t.suffix.clone(),
+    };
+    let others: Vec<loopcheck::ExistingRule> = rules
+        .iter()
+        .filter(|r| r.id.as_deref() != Some(id))
+        .map(|r| loopcheck::ExistingRule {
+            id: r.id.clone(),
+            events: r.events.clone(),
+            prefix: r.prefix.clone(),
+            suffix: r.suffix.clone(),
+            target: r.function_arn.clone(),
+        })
+        .collect();
+    let clash = loopcheck::overlapping_rules(&ours, &others, function_arn);
+    if let Some(c) = clash.first() {
+        let other = c.id.clone().unwrap_or_else(|| c.target.clone());
+        let (p, s) = (&c.prefix, &c.suffix);
+        return Err(tr!(
+            es: "el bucket {bucket} ya tiene la regla {other} (prefijo \"{p}\", sufijo \"{s}\") que se solapa con este trigger: S3 lo rechazaría como ambiguo. Usa otro prefijo o quita esa regla",
+            en: "bucket {bucket} already has rule {other} (prefix \"{p}\", suffix \"{s}\") overlapping this trigger: S3 would refuse it as ambiguous. Use another prefix or remove that rule"
+        ));
+    }
+    // Permission before notification, or S3 cannot validate the destination.
+    let sid = statement_id(bucket);
+    let perm = Res::Permission {
+        function: l.name.clone(),
+        statement_id: sid.clone(),
+    };
+    ctx.api("lambda", "AddPermission", &sid);
+    let has = ctx
+        .cloud
+        .permission_ids(&l.name)
+        .await
+        .map_err(ce)?
+        .contains(&sid);
+    ctx.ensure(Step::BucketLambda, perm.clone(), has, async {
+        ctx.cloud
+            .allow_s3(&l.name, &sid, bucket, &ctx.account)
+            .await?;
+        Ok(perm.clone())
+    })
+    .await?;
+    let note = Res::Notification {
+        bucket: bucket.clone(),
+        id: id.to_string(),
+    };
+    let present = rules.iter().any(|r| r.id.as_deref() == Some(id));
+    ctx.api("s3", "PutBucketNotificationConfiguration", bucket);
+    let rule = LambdaRule {
+        id: Some(id.to_string()),
+        function_arn: function_arn.to_string(),
+        events: t.events.clone(),
+        prefix: t.prefix.clone(),
+        suffix: t.suffix.clone(),
+    };
+    ctx.ensure(Step::BucketLambda, note.clone(), present, async {
+        ctx.cloud
+            .merge_notification(bucket, id, Some(&rule))
+            .await?;
+        Ok(note.clone())
+    })
+    .await?;
+    if t.events.iter().all(|e| e == "s3:ObjectCreated:Put") {
+        ctx.warn(tr!(
+            es: "el trigger solo escucha PUT: las subidas multiparte (> 8 MB con la AWS CLI o los SDK) no lo disparan; añade s3:ObjectCreated:CompleteMultipartUpload para fotos grandes",
+            en: "the trigger listens to PUT only: multipart uploads (> 8 MB through the AWS CLI or SDKs) will not fire it; add s3:ObjectCreated:CompleteMultipartUpload for big photos"
+        ));
+    }
+    Ok(())
+}

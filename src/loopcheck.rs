@@ -1,1 +1,0 @@
-//! Trigger loop check (filled by the loop-check work).
