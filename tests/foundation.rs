@@ -19,10 +19,22 @@ async fn sdk_talks_sts_iam_and_s3_to_the_sandbox() {
         .send()
         .await
         .expect("create role");
-    let got = cloud.iam.get_role().role_name("harness-role").send().await.expect("get role");
+    let got = cloud
+        .iam
+        .get_role()
+        .role_name("harness-role")
+        .send()
+        .await
+        .expect("get role");
     assert_eq!(got.role().map(|r| r.role_name()), Some("harness-role"));
 
-    cloud.s3.create_bucket().bucket("harness-bucket").send().await.expect("bucket");
+    cloud
+        .s3
+        .create_bucket()
+        .bucket("harness-bucket")
+        .send()
+        .await
+        .expect("bucket");
     cloud
         .s3
         .put_object()
@@ -66,14 +78,24 @@ fn sandbox_listens_on_loopback_only_and_gets_a_clean_environment() {
         .env("AWS_SECRET_ACCESS_KEY", "user-secret-must-not-leak"));
     assert!(o.status.success(), "{}", stderr(&o));
     let exports = stdout(&o);
-    assert!(exports.contains("export AWS_ENDPOINT_URL=http://127.0.0.1:"), "{exports}");
+    assert!(
+        exports.contains("export AWS_ENDPOINT_URL=http://127.0.0.1:"),
+        "{exports}"
+    );
     let rec = pasos::sandbox::status(state.path()).expect("running");
 
     // Every listening socket of the emulator is bound to 127.0.0.1.
     let listening = listening_addresses(rec.pid);
-    assert!(!listening.is_empty(), "no listening socket found for pid {}", rec.pid);
+    assert!(
+        !listening.is_empty(),
+        "no listening socket found for pid {}",
+        rec.pid
+    );
     for (addr, port) in &listening {
-        assert_eq!(addr, "0100007F", "port {port} listens beyond loopback ({addr})");
+        assert_eq!(
+            addr, "0100007F",
+            "port {port} listens beyond loopback ({addr})"
+        );
     }
     // The user's credentials never reach the emulator (nor the Lambda bootstraps it spawns).
     let environ = std::fs::read(format!("/proc/{}/environ", rec.pid)).unwrap();
@@ -83,22 +105,38 @@ fn sandbox_listens_on_loopback_only_and_gets_a_clean_environment() {
     assert!(environ.contains(&format!("AWS_ENDPOINT_URL={}", rec.endpoint)));
 
     // A second start reuses it.
-    let o2 = run(pasos_bin().arg("--state-dir").arg(state.path()).args(["sandbox", "start"]));
+    let o2 = run(pasos_bin()
+        .arg("--state-dir")
+        .arg(state.path())
+        .args(["sandbox", "start"]));
     assert!(o2.status.success());
-    assert!(stderr(&o2).contains(&format!("pid {}", rec.pid)), "{}", stderr(&o2));
+    assert!(
+        stderr(&o2).contains(&format!("pid {}", rec.pid)),
+        "{}",
+        stderr(&o2)
+    );
 
     // Stop closes the port.
-    let o3 = run(pasos_bin().arg("--state-dir").arg(state.path()).args(["sandbox", "stop"]));
+    let o3 = run(pasos_bin()
+        .arg("--state-dir")
+        .arg(state.path())
+        .args(["sandbox", "stop"]));
     assert!(o3.status.success());
     assert!(std::net::TcpStream::connect(("127.0.0.1", rec.port)).is_err());
-    let o4 = run(pasos_bin().arg("--state-dir").arg(state.path()).args(["sandbox", "status"]));
+    let o4 = run(pasos_bin()
+        .arg("--state-dir")
+        .arg(state.path())
+        .args(["sandbox", "status"]));
     assert!(stdout(&o4).contains("stopped"));
 }
 
 /// (hex address, port) of the TCP sockets in LISTEN state owned by `pid`.
 fn listening_addresses(pid: u32) -> Vec<(String, u16)> {
     let mut inodes = std::collections::HashSet::new();
-    for fd in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().flatten() {
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+    {
         if let Ok(link) = std::fs::read_link(fd.path()) {
             let l = link.to_string_lossy().to_string();
             if let Some(i) = l.strip_prefix("socket:[").and_then(|s| s.strip_suffix(']')) {
@@ -108,14 +146,20 @@ fn listening_addresses(pid: u32) -> Vec<(String, u16)> {
     }
     let mut out = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(s) = std::fs::read_to_string(table) else { continue };
+        let Ok(s) = std::fs::read_to_string(table) else {
+            continue;
+        };
         for line in s.lines().skip(1) {
             let f: Vec<&str> = line.split_whitespace().collect();
             if f.len() > 9 && f[3] == "0A" && inodes.contains(f[9]) {
                 let (addr, port) = f[1].split_once(':').unwrap();
                 let addr = if addr.len() == 32 {
                     // IPv6: only ::ffff:127.0.0.1 or ::1 would be loopback; report as-is otherwise.
-                    if addr == "00000000000000000000000001000000" { "0100007F".to_string() } else { addr.to_string() }
+                    if addr == "00000000000000000000000001000000" {
+                        "0100007F".to_string()
+                    } else {
+                        addr.to_string()
+                    }
                 } else {
                     addr.to_string()
                 };
@@ -130,9 +174,30 @@ fn listening_addresses(pid: u32) -> Vec<(String, u16)> {
 fn bad_region_endpoint_and_dead_endpoint_fail_with_one_clear_line() {
     let state = tempfile::tempdir().unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["--region", "not-a-region", "whoami"], "not-a-region` is not an AWS region"),
-        (vec!["--region", "us-east-1", "--endpoint-url", "nonsense", "whoami"], "not an endpoint URL"),
-        (vec!["--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "whoami"], "Nothing answers"),
+        (
+            vec!["--region", "not-a-region", "whoami"],
+            "not-a-region` is not an AWS region",
+        ),
+        (
+            vec![
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                "nonsense",
+                "whoami",
+            ],
+            "not an endpoint URL",
+        ),
+        (
+            vec![
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "whoami",
+            ],
+            "Nothing answers",
+        ),
     ];
     for (args, expect) in cases {
         let o = run(pasos_bin()
@@ -144,7 +209,11 @@ fn bad_region_endpoint_and_dead_endpoint_fail_with_one_clear_line() {
         assert_clean_failure(&o);
         let err = stderr(&o);
         assert!(err.contains(expect), "{args:?}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line expected: {err}");
+        assert_eq!(
+            err.trim().lines().count(),
+            1,
+            "{args:?}: one line expected: {err}"
+        );
     }
 }
 
@@ -180,11 +249,21 @@ fn profile_from_a_credentials_file_is_honoured() {
     let cfg = home.path().join("config");
     std::fs::write(&cfg, "[profile clase]\nregion = sa-east-1\n").unwrap();
     let creds = home.path().join("credentials");
-    std::fs::write(&creds, "[clase]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n").unwrap();
+    std::fs::write(
+        &creds,
+        "[clase]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n",
+    )
+    .unwrap();
     let o = run(pasos_bin()
         .arg("--state-dir")
         .arg(home.path())
-        .args(["--profile", "clase", "--endpoint-url", "http://127.0.0.1:9", "whoami"])
+        .args([
+            "--profile",
+            "clase",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "whoami",
+        ])
         .env("HOME", home.path())
         .env("AWS_CONFIG_FILE", &cfg)
         .env("AWS_SHARED_CREDENTIALS_FILE", &creds));
