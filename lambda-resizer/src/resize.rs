@@ -1,0 +1,91 @@
+//! The public resize entry point: sniff the format, dispatch to the JPEG or raster pipeline, and the
+//! shared Lanczos3 + orientation steps both pipelines end with.
+
+use fast_image_resize as fir;
+use image::DynamicImage;
+use image::metadata::Orientation;
+
+use crate::error::ResizeError;
+use crate::format::Format;
+use crate::geometry::Size;
+
+/// Decompression-bomb guard: refuse images above this many pixels before allocating anything.
+/// 120 MP covers every camera on the market (the largest phones are 200 MP but store 12–50 MP).
+pub const MAX_PIXELS: u64 = 120_000_000;
+
+/// How to resize: the bounding box and the JPEG quality.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResizeParams {
+    pub max_width: u32,
+    pub max_height: u32,
+    /// 1..=100, used for JPEG output only.
+    pub jpeg_quality: u8,
+}
+
+impl Default for ResizeParams {
+    fn default() -> Self {
+        Self {
+            max_width: 1024,
+            max_height: 1024,
+            jpeg_quality: 85,
+        }
+    }
+}
+
+impl ResizeParams {
+    pub fn bound(&self) -> Size {
+        Size::new(self.max_width.max(1), self.max_height.max(1))
+    }
+}
+
+/// A resized image, encoded, with what the log line and the S3 metadata need.
+#[derive(Debug, Clone)]
+pub struct Resized {
+    pub format: Format,
+    pub bytes: Vec<u8>,
+    /// Original size as displayed (EXIF orientation applied).
+    pub original: Size,
+    /// Output size.
+    pub resized: Size,
+}
+
+/// Resizes an encoded image to fit `params`, keeping its format. Never panics on bad input.
+pub fn resize(data: &[u8], params: &ResizeParams) -> Result<Resized, ResizeError> {
+    match Format::sniff(data).ok_or(ResizeError::NotAnImage)? {
+        Format::Jpeg => crate::jpeg::resize_jpeg(data, params),
+        other => crate::raster::resize_raster(data, other, params),
+    }
+}
+
+pub(crate) fn check_pixels(size: Size) -> Result<(), ResizeError> {
+    if size.pixels() > MAX_PIXELS || size.width == 0 || size.height == 0 {
+        return Err(ResizeError::TooLarge {
+            width: u64::from(size.width),
+            height: u64::from(size.height),
+        });
+    }
+    Ok(())
+}
+
+/// Lanczos3 to exactly `target` (SIMD via fast_image_resize; alpha is premultiplied for the filter
+/// so transparent pixels do not bleed their colour). Returns the input untouched if already there.
+pub(crate) fn lanczos(src: DynamicImage, target: Size) -> Result<DynamicImage, ResizeError> {
+    if src.width() == target.width && src.height() == target.height {
+        return Ok(src);
+    }
+    let mut dst = DynamicImage::new(target.width, target.height, src.color());
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    fir::Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| ResizeError::Encode(e.to_string()))?;
+    Ok(dst)
+}
+
+/// Applies an EXIF orientation value (1..=8) to the (already small) output raster.
+pub(crate) fn orient(mut img: DynamicImage, exif_orientation: u8) -> DynamicImage {
+    if let Some(o) = Orientation::from_exif(exif_orientation) {
+        img.apply_orientation(o);
+    }
+    img
+}
