@@ -288,8 +288,514 @@ fn clean_apply_through_the_proxy_verifies_everything_and_rollback_leaves_nothing
     ] {
         assert!(made.iter().any(|m| m.starts_with(want)), "{want}: {made:?}");
     }
-    assert!(made.iter().any(|m| m.starts_with("instance ")), "{made:?}");
+    assert_eq!(
+        made.iter().filter(|m| m.starts_with("instance i-")).count(),
+        1,
+        "{made:?}"
+    );
     let r = rollback(&sb, &w);
     assert_eq!(r.status.code(), Some(0), "{}\n{}", stdout(&r), stderr(&r));
     assert_eq!(leftovers(&sb), Vec::<String>::new());
+}
+
+/// Every 7th call a 500, every 11th throttled, every 13th connection closed unanswered: the SDK's
+/// retries absorb them all, every step verifies, and rollback leaves nothing.
+#[test]
+fn transient_faults_are_retried_and_every_step_verifies() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+    let p = Proxy::start(ProxyConfig::new(
+        &sb.endpoint,
+        vec![
+            Fault::FailEvery { n: 7, status: 500 },
+            Fault::ThrottleEvery { n: 11 },
+            Fault::ResetEvery { n: 13 },
+        ],
+    ));
+    let t = Instant::now();
+    let o = run(&mut apply_cmd(&sb, &w, &p));
+    let took = t.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let evs = events(&o);
+    assert_eq!(
+        count_event(&evs, "verified"),
+        REDUCED_VERIFIED,
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(count_event(&evs, "failed"), 0, "{}", stdout(&o));
+    let (failed, throttled, reset) = (
+        p.count_fate(&Fate::Failed(500)),
+        p.count_fate(&Fate::Throttled),
+        p.count_fate(&Fate::Reset),
+    );
+    // The faults really happened (the test can fail if the proxy stops injecting).
+    assert!(failed >= 5 && throttled >= 3 && reset >= 3, "{:?}", p.log());
+    eprintln!(
+        "[measure] transient faults: {} requests, {failed} answered 500, {throttled} throttled, {reset} reset, apply took {took:?}",
+        p.requests()
+    );
+    // The one access key the plan asks for, not one per retry.
+    let keys = rt().block_on(async {
+        let c = sb.cloud().await;
+        c.iam
+            .list_access_keys()
+            .user_name("alumno")
+            .send()
+            .await
+            .unwrap()
+            .access_key_metadata()
+            .len()
+    });
+    assert_eq!(keys, 1);
+    drop(p);
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}\n{}", stdout(&r), stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+}
+
+/// Each create call in turn takes effect upstream but its answer is lost (the connection closes);
+/// the SDK retries it. The apply must still end with exactly the plan's resources — one instance,
+/// one key — every step verified, and rollback must leave nothing.
+#[test]
+fn a_lost_answer_to_any_create_call_is_absorbed() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+    // The create calls, as the proxy names them, from a clean run.
+    let p = Proxy::start(ProxyConfig::new(&sb.endpoint, vec![]));
+    let o = run(&mut apply_cmd(&sb, &w, &p));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut creates: Vec<String> = p
+        .log()
+        .into_iter()
+        .map(|s| s.what)
+        .filter(|w| {
+            let op = w.split(' ').nth(1).unwrap_or("");
+            ["Create", "Put", "Attach", "Add", "Run", "Authorize"]
+                .iter()
+                .any(|v| op.starts_with(v))
+                || w.starts_with("s3 PUT")
+        })
+        .collect();
+    creates.dedup();
+    drop(p);
+    assert!(creates.len() >= 15, "{creates:?}");
+    assert_eq!(rollback(&sb, &w).status.code(), Some(0));
+    reset_sandbox(&sb);
+    std::fs::remove_dir_all(sb.state().join("journal")).unwrap();
+
+    let mut failures = Vec::new();
+    let t = Instant::now();
+    for what in &creates {
+        let p = Proxy::start(ProxyConfig::new(
+            &sb.endpoint,
+            vec![Fault::AnswerLostOn { what: what.clone() }],
+        ));
+        let o = run(&mut apply_cmd(&sb, &w, &p));
+        assert_eq!(p.count_fate(&Fate::AnswerLost), 1, "{what} never came");
+        drop(p);
+        let evs = events(&o);
+        let verified = count_event(&evs, "verified");
+        let made = leftovers(&sb);
+        let instances = made.iter().filter(|m| m.starts_with("instance i-")).count();
+        let keys = rt().block_on(async {
+            let c = sb.cloud().await;
+            match c.iam.list_access_keys().user_name("alumno").send().await {
+                Ok(k) => k.access_key_metadata().len(),
+                Err(_) => 0,
+            }
+        });
+        if o.status.code() != Some(0) || verified != REDUCED_VERIFIED || instances != 1 || keys != 1
+        {
+            let last = stdout(&o)
+                .lines()
+                .filter(|l| l.contains("\"failed\""))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            failures.push(format!(
+                "answer of `{what}` lost: exit {:?}, {verified} verified, {instances} instances, {keys} keys; {last}",
+                o.status.code()
+            ));
+        }
+        let r = rollback(&sb, &w);
+        let left = leftovers(&sb);
+        if r.status.code() != Some(0) || !left.is_empty() {
+            failures.push(format!(
+                "answer of `{what}` lost: rollback exit {:?}, left {left:?}: {}",
+                r.status.code(),
+                stderr(&r)
+            ));
+        }
+        reset_sandbox(&sb);
+        let _ = std::fs::remove_dir_all(sb.state().join("journal"));
+    }
+    eprintln!(
+        "[measure] lost answers: {} create calls, {:?}",
+        creates.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Which request numbers to crash at: all of them with PASOS_FAULTS_FULL=1, else every one of the
+/// first 40 and every 3rd after that (and the last).
+fn crash_points(total: u64) -> Vec<u64> {
+    let full = std::env::var("PASOS_FAULTS_FULL").is_ok_and(|v| v == "1");
+    (1..=total)
+        .filter(|&n| full || n <= 40 || n % 3 == 0 || n == total)
+        .collect()
+}
+
+/// Runs `cmd` through a proxy that loses the answer to request `n`, freezes everything after it and
+/// lets the test kill -9 the process right then. Returns what request n was (None: never reached).
+fn crash_at(sb: &TestSandbox, cmd: impl FnOnce(&Proxy) -> Command, n: u64) -> Option<String> {
+    let mut cfg = ProxyConfig::new(&sb.endpoint, vec![Fault::AnswerLostAt { n }]);
+    cfg.freeze_after_lost = true;
+    cfg.deadline = Duration::from_secs(180);
+    let p = Proxy::start(cfg);
+    let mut child = spawn_quiet(cmd(&p));
+    let t = Instant::now();
+    let mut hit = None;
+    loop {
+        if let Some(k) = p.wait_answer_lost(Duration::from_millis(20)) {
+            kill9(&mut child);
+            hit = Some(k);
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if t.elapsed() > Duration::from_secs(120) {
+            kill9(&mut child);
+            panic!("request {n}: pasos neither reached it nor finished");
+        }
+    }
+    hit.map(|k| {
+        p.log()
+            .into_iter()
+            .find(|s| s.n == k)
+            .map(|s| s.what)
+            .unwrap_or_default()
+    })
+}
+
+fn fresh(sb: &TestSandbox) {
+    reset_sandbox(sb);
+    let _ = std::fs::remove_dir_all(sb.state().join("journal"));
+}
+
+/// kill -9 of apply right after request N took effect upstream (its answer never arrives), for
+/// every N of the plan: rollback against the sandbox always leaves nothing.
+#[test]
+fn apply_killed_at_any_call_then_rollback_leaves_nothing() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+    let (total, o) = clean_apply(&sb, &w);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rollback(&sb, &w).status.code(), Some(0));
+    fresh(&sb);
+    let points = crash_points(total);
+    let t = Instant::now();
+    let mut failures = Vec::new();
+    let mut survived = 0;
+    for &n in &points {
+        let what = crash_at(&sb, |p| apply_cmd(&sb, &w, p), n);
+        let r = rollback(&sb, &w);
+        let left = leftovers(&sb);
+        if r.status.code() != Some(0) || !left.is_empty() {
+            failures.push(format!(
+                "killed after request {n} ({what:?}): rollback exit {:?}, left {left:?}\n{}{}",
+                r.status.code(),
+                stdout(&r),
+                stderr(&r)
+            ));
+        } else {
+            survived += 1;
+        }
+        fresh(&sb);
+    }
+    eprintln!(
+        "[measure] apply crash points: {survived}/{} survived (clean apply = {total} requests) in {:?}",
+        points.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Rollback itself killed after its k-th request (that deletion took effect, its answer and its
+/// journal record never came): a second rollback completes and leaves nothing.
+#[test]
+fn rollback_killed_half_way_then_run_again_leaves_nothing() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+    let apply_direct = || {
+        let o = run(sb
+            .pasos()
+            .arg("apply")
+            .arg(w.plan())
+            .arg("--yes")
+            .env("AWS_SHARED_CREDENTIALS_FILE", w.creds()));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    // How many requests a rollback makes.
+    apply_direct();
+    let p = Proxy::start(ProxyConfig::new(&sb.endpoint, vec![]));
+    let r = run(pasos_via(&sb, &w, &p.url()).args(["rollback", "--yes"]));
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    let total = p.requests();
+    drop(p);
+    assert!(leftovers(&sb).is_empty());
+    fresh(&sb);
+    let t = Instant::now();
+    let mut failures = Vec::new();
+    let points: Vec<u64> = (1..=total).collect();
+    for &k in &points {
+        apply_direct();
+        let what = crash_at(
+            &sb,
+            |p| {
+                let mut c = pasos_via(&sb, &w, &p.url());
+                c.args(["rollback", "--yes"]);
+                c
+            },
+            k,
+        );
+        let r = rollback(&sb, &w);
+        let left = leftovers(&sb);
+        if r.status.code() != Some(0) || !left.is_empty() {
+            failures.push(format!(
+                "rollback killed after request {k} ({what:?}): second rollback exit {:?}, left {left:?}\n{}",
+                r.status.code(),
+                stderr(&r)
+            ));
+        }
+        fresh(&sb);
+    }
+    eprintln!(
+        "[measure] rollback crash points: {} (clean rollback = {total} requests) in {:?}",
+        points.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A second pasos on the same state dir while the first holds the journal is told so, and does
+/// nothing; once the first is gone the lock is free again (also after kill -9).
+#[test]
+fn a_second_process_on_the_same_journal_is_refused_clearly() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+    let p = Proxy::start(ProxyConfig::new(&sb.endpoint, vec![Fault::Latency(400)]));
+    let mut child = spawn_quiet(apply_cmd(&sb, &w, &p));
+    let t = Instant::now();
+    // whoami, then the journal is opened and preflight starts calling.
+    while p.requests() < 3 {
+        assert!(t.elapsed() < Duration::from_secs(60), "apply never started");
+        assert!(child.try_wait().unwrap().is_none(), "apply ended early");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for args in [&["status"][..], &["rollback", "--yes"][..]] {
+        let o = run(sb
+            .pasos()
+            .args(args)
+            .env("AWS_SHARED_CREDENTIALS_FILE", w.creds()));
+        assert_clean_failure(&o);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("Another pasos process is using the journal"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("--state-dir"), "{}", stderr(&o));
+    }
+    assert!(child.try_wait().unwrap().is_none(), "the first apply was disturbed");
+    kill9(&mut child);
+    drop(p);
+    // The OS released the lock with the process.
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+}
+
+fn journal_file(sb: &TestSandbox) -> PathBuf {
+    sb.state().join("journal/000000000000-us-east-1.jsonl")
+}
+
+/// Half a JSON record at the end of the journal (power loss mid-write) is skipped and reported;
+/// status and rollback still work from everything before it.
+#[test]
+fn a_torn_last_journal_line_is_tolerated_and_rollback_still_works() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+    let o = run(sb
+        .pasos()
+        .arg("apply")
+        .arg(w.plan())
+        .arg("--yes")
+        .env("AWS_SHARED_CREDENTIALS_FILE", w.creds()));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let torn = br#"{"op":"intent","res":{"kind":"bucket","name":"otro-buck"#;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(journal_file(&sb))
+        .unwrap()
+        .write_all(torn)
+        .unwrap();
+    // Reported: apply --check reads the journal and says so.
+    let c = run(sb
+        .pasos()
+        .arg("apply")
+        .arg(w.plan())
+        .args(["--yes", "--check"])
+        .env("AWS_SHARED_CREDENTIALS_FILE", w.creds()));
+    assert_ne!(c.status.code(), Some(101), "{}", stderr(&c));
+    assert!(
+        stderr(&c).contains("journal's last line was torn"),
+        "{}",
+        stderr(&c)
+    );
+    let s = run(sb.pasos().args(["status", "--json"]));
+    assert_eq!(s.status.code(), Some(0), "{}", stderr(&s));
+    let v: serde_json::Value = serde_json::from_str(stdout(&s).trim()).expect("status json");
+    let n = v["resources"].as_array().unwrap().len();
+    assert!(n >= 15, "status lost entries: {v}");
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+    // The journal is whole again: a new record went on a line of its own.
+    let s = run(sb.pasos().args(["status", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(stdout(&s).trim()).expect("status json");
+    assert_eq!(v["resources"].as_array().unwrap().len(), 0, "{v}");
+}
+
+/// The torn line should be reported by every command that reads the journal, not only by apply:
+/// the user who runs `rollback` after a power cut is the one who needs to know.
+#[test]
+#[ignore = "engine gap: rollback and status do not report a torn journal line (see docs/reliability.md)"]
+fn rollback_reports_a_torn_journal_line() {
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+    let o = run(sb
+        .pasos()
+        .arg("apply")
+        .arg(w.plan())
+        .arg("--yes")
+        .env("AWS_SHARED_CREDENTIALS_FILE", w.creds()));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(journal_file(&sb))
+        .unwrap()
+        .write_all(br#"{"op":"crea"#)
+        .unwrap();
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert!(stderr(&r).contains("torn"), "{}", stderr(&r));
+}
+
+fn assert_bad_input(o: &Output, codes: &[i32], says: &str) {
+    assert_clean_failure(o);
+    let code = o.status.code().unwrap();
+    assert!(codes.contains(&code), "exit {code}: {}", stderr(o));
+    let all = format!("{}{}", stdout(o), stderr(o));
+    assert!(all.contains(says), "expected {says:?} in: {all}");
+    assert!(all.lines().count() <= 6, "not one clear message: {all}");
+}
+
+/// Garbage where the user's files should be: each one clear message, exit 2 (plan) or 1, never a
+/// panic, and nothing created.
+#[test]
+fn bad_inputs_get_one_clear_message_and_create_nothing() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(REDUCED_PLAN);
+
+    // A credentials file that is not INI (nor even UTF-8).
+    let garbage = w.path().join("garbage-credentials");
+    std::fs::write(&garbage, b"\xff\xfe\x00[[[profile x\x00\x9f=\n=\xc3\x28\n[x\naws_access_key_id").unwrap();
+    let o = run(pasos_bin()
+        .arg("--state-dir")
+        .arg(sb.state())
+        .args(["--region", "us-east-1", "--endpoint-url", &sb.endpoint])
+        .args(["--profile", "x", "whoami"])
+        .env("AWS_SHARED_CREDENTIALS_FILE", &garbage)
+        .env("AWS_CONFIG_FILE", w.path().join("no-config")));
+    assert_bad_input(&o, &[1, 2], "credentials");
+    eprintln!("[message] garbage credentials: {}", stderr(&o).trim());
+
+    let apply = |plan: &Path| {
+        run(sb
+            .pasos()
+            .arg("apply")
+            .arg(plan)
+            .arg("--yes")
+            .env("AWS_SHARED_CREDENTIALS_FILE", w.creds()))
+    };
+
+    // User data that is not UTF-8.
+    std::fs::write(w.path().join("user-data.sh"), b"#!/bin/sh\necho \xff\xfe\n").unwrap();
+    let o = apply(&w.plan());
+    assert_bad_input(&o, &[2], "is not UTF-8 text");
+    assert!(stderr(&o).contains("instance[0].user_data"), "{}", stderr(&o));
+
+    // User data over 16 KB.
+    let mut big = b"#!/bin/sh\n".to_vec();
+    big.resize(16 * 1024 + 1, b'#');
+    std::fs::write(w.path().join("user-data.sh"), &big).unwrap();
+    let o = apply(&w.plan());
+    assert_bad_input(&o, &[2], "16384");
+
+    // A zip without `bootstrap` as a provided.al2023 Lambda's code.
+    let zip_path = w.path().join("no-bootstrap.zip");
+    {
+        let f = std::fs::File::create(&zip_path).unwrap();
+        let mut z = zip::ZipWriter::new(f);
+        z.start_file("main", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(b"\x7fELF not really").unwrap();
+        z.finish().unwrap();
+    }
+    let lambda_plan = r#"
+version = 1
+
+[[role]]
+name = "lambda-s3"
+trusted_service = "lambda.amazonaws.com"
+policies = ["AmazonS3FullAccess", "AWSLambdaBasicExecutionRole"]
+
+[[bucket]]
+name = "fotos-alumno-2026"
+folders = ["input/"]
+
+[[lambda]]
+name = "redimensionar-foto"
+runtime = "provided.al2023"
+code = "no-bootstrap.zip"
+handler = "bootstrap"
+role = "lambda-s3"
+output = { bucket = "fotos-alumno-2026", prefix = "output/" }
+max_width = 1024
+max_height = 1024
+"#;
+    let lp = w.path().join("lambda.toml");
+    std::fs::write(&lp, lambda_plan).unwrap();
+    let o = apply(&lp);
+    assert_bad_input(&o, &[2], "no bootstrap at its root");
+    assert!(stderr(&o).contains("lambda[0].code"), "{}", stderr(&o));
+
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+    assert!(
+        !journal_file(&sb).exists()
+            || std::fs::read_to_string(journal_file(&sb))
+                .unwrap()
+                .lines()
+                .all(|l| l.contains("\"session\"")),
+        "bad input reached the journal"
+    );
 }

@@ -35,6 +35,9 @@ pub enum Fault {
     /// instead of the answer. With `freeze_after_lost`, every later request is held unanswered
     /// (never forwarded) so a test can kill the client at exactly that point.
     AnswerLostAt { n: u64 },
+    /// Like `AnswerLostAt`, for the first request whose description (`iam CreateRole`,
+    /// `ec2 RunInstances`, `s3 PUT /bucket`) equals `what` — stable whatever the interleaving.
+    AnswerLostOn { what: String },
 }
 
 #[derive(Clone, Debug)]
@@ -90,6 +93,7 @@ struct Shared {
     count: AtomicU64,
     stop: AtomicBool,
     frozen: AtomicBool,
+    lost_once: AtomicBool,
     log: Mutex<Vec<Seen>>,
     lost_tx: Mutex<Option<Sender<u64>>>,
 }
@@ -112,6 +116,7 @@ impl Proxy {
             count: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             frozen: AtomicBool::new(false),
+            lost_once: AtomicBool::new(false),
             log: Mutex::new(Vec::new()),
             lost_tx: Mutex::new(Some(tx)),
         });
@@ -562,6 +567,11 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
     for f in &s.cfg.faults {
         fate = match f {
             Fault::AnswerLostAt { n: k } if *k == n => Fate::AnswerLost,
+            Fault::AnswerLostOn { what }
+                if req.describe() == *what && !s.lost_once.swap(true, Ordering::SeqCst) =>
+            {
+                Fate::AnswerLost
+            }
             Fault::ResetEvery { n: k } if every(*k) => Fate::Reset,
             Fault::FailEvery { n: k, status } if every(*k) => Fate::Failed(*status),
             Fault::ThrottleEvery { n: k } if every(*k) => Fate::Throttled,
