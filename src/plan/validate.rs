@@ -417,6 +417,13 @@ fn check_lambda(lp: &LoadedPlan, f: &mut Findings, ext: &mut Vec<ExternalRef>) {
             )),
             Some(_) => {}
         }
+        if l.code == "bundled:resizer" && !l.runtime.starts_with("provided.") {
+            let r = &l.runtime;
+            f.problems.push(PlanProblem::new(format!("{fl}.runtime"), r, tr!(
+                es: "el redimensionador incluido es un binario de Rust: necesita runtime = \"provided.al2023\" (no {r})",
+                en: "the bundled resizer is a Rust binary: it needs runtime = \"provided.al2023\" (not {r})"
+            )));
+        }
         if l.code != "bundled:resizer" {
             if !l.code.ends_with(".zip") {
                 f.problems.push(PlanProblem::new(

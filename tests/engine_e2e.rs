@@ -1,0 +1,381 @@
+//! End to end: the shipped walkthrough plan applied headless against a sandbox through the real
+//! binary, every resource read back through the SDK, a second apply that creates nothing, a
+//! rollback that leaves nothing; bad plans refused before anything is created; secrets kept out of
+//! stdout, logs and the journal.
+
+mod support;
+use std::path::Path;
+use support::*;
+
+const PLAN: &str = "assets/plans/walkthrough.toml";
+
+fn json_events(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn count(events: &[serde_json::Value], kind: &str) -> usize {
+    events.iter().filter(|e| e["event"] == kind).count()
+}
+
+/// Everything a learner could have left behind, listed through the SDK.
+async fn leftovers(cloud: &pasos::cloud::Cloud) -> Vec<String> {
+    let mut out = Vec::new();
+    let roles = cloud.iam.list_roles().send().await.unwrap();
+    out.extend(
+        roles
+            .roles()
+            .iter()
+            .map(|r| format!("role {}", r.role_name())),
+    );
+    let profiles = cloud.iam.list_instance_profiles().send().await.unwrap();
+    out.extend(
+        profiles
+            .instance_profiles()
+            .iter()
+            .map(|p| format!("profile {}", p.instance_profile_name())),
+    );
+    let users = cloud.iam.list_users().send().await.unwrap();
+    out.extend(
+        users
+            .users()
+            .iter()
+            .map(|u| format!("user {}", u.user_name())),
+    );
+    let groups = cloud.iam.list_groups().send().await.unwrap();
+    out.extend(
+        groups
+            .groups()
+            .iter()
+            .map(|g| format!("group {}", g.group_name())),
+    );
+    let buckets = cloud.s3.list_buckets().send().await.unwrap();
+    out.extend(
+        buckets
+            .buckets()
+            .iter()
+            .map(|b| format!("bucket {}", b.name().unwrap_or(""))),
+    );
+    let fns = cloud.lambda.list_functions().send().await.unwrap();
+    out.extend(
+        fns.functions()
+            .iter()
+            .map(|f| format!("function {}", f.function_name().unwrap_or(""))),
+    );
+    let sgs = cloud.ec2.describe_security_groups().send().await.unwrap();
+    out.extend(
+        sgs.security_groups()
+            .iter()
+            .filter(|g| g.group_name() != Some("default"))
+            .map(|g| format!("sg {}", g.group_name().unwrap_or(""))),
+    );
+    let inst = cloud.ec2.describe_instances().send().await.unwrap();
+    for r in inst.reservations() {
+        for i in r.instances() {
+            let state = i
+                .state()
+                .and_then(|s| s.name())
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default();
+            if state != "terminated" {
+                out.push(format!(
+                    "instance {} {state}",
+                    i.instance_id().unwrap_or("")
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn read_all(dir: &Path) -> String {
+    let mut s = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if !p.ends_with("sandbox") && !p.ends_with("secrets") && !p.ends_with("resizer") {
+                    stack.push(p);
+                }
+            } else if let Ok(t) = std::fs::read_to_string(&p) {
+                s.push_str(&t);
+            }
+        }
+    }
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walkthrough_applies_verifies_is_idempotent_and_rolls_back_to_nothing() {
+    let sb = TestSandbox::start();
+    let home = tempfile::tempdir().unwrap();
+    let creds = home.path().join("credentials");
+    std::fs::write(
+        &creds,
+        "# my own\n[default]\naws_access_key_id = MINE\naws_secret_access_key = MINE\n",
+    )
+    .unwrap();
+    let apply = |extra: &[&str]| {
+        run(sb
+            .pasos()
+            .current_dir(repo_root())
+            .args(["apply", PLAN, "--yes", "--json"])
+            .args(extra)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &creds))
+    };
+    let o = apply(&[]);
+    assert!(
+        o.status.success(),
+        "apply failed:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let ev = json_events(&stdout(&o));
+    assert_eq!(count(&ev, "failed"), 0);
+    assert!(count(&ev, "created") >= 20, "{}", stdout(&o));
+    assert!(count(&ev, "verified") >= 7);
+
+    // Read back what a learner would check in the console.
+    let cloud = sb.cloud().await;
+    let attached = cloud
+        .iam
+        .list_attached_role_policies()
+        .role_name("ec2-s3-dynamodb")
+        .send()
+        .await
+        .unwrap();
+    let arns: Vec<&str> = attached
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn())
+        .collect();
+    assert!(arns.contains(&"arn:aws:iam::aws:policy/AmazonS3FullAccess"));
+    assert!(arns.contains(&"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"));
+    let lam = cloud
+        .iam
+        .list_attached_role_policies()
+        .role_name("lambda-s3")
+        .send()
+        .await
+        .unwrap();
+    assert!(lam.attached_policies().iter().any(|p| p.policy_arn()
+        == Some("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")));
+    let prof = cloud
+        .iam
+        .get_instance_profile()
+        .instance_profile_name("ec2-s3-dynamodb")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        prof.instance_profile().unwrap().roles()[0].role_name(),
+        "ec2-s3-dynamodb"
+    );
+    let login = cloud
+        .iam
+        .get_login_profile()
+        .user_name("alumno")
+        .send()
+        .await
+        .unwrap();
+    assert!(login.login_profile().unwrap().password_reset_required());
+    let groups = cloud
+        .iam
+        .list_groups_for_user()
+        .user_name("alumno")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.groups()[0].group_name(), "ec2-admins");
+    let keys = cloud
+        .iam
+        .list_access_keys()
+        .user_name("alumno")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keys.access_key_metadata().len(), 1);
+    let key_id = keys.access_key_metadata()[0]
+        .access_key_id()
+        .unwrap()
+        .to_string();
+    let vpc = cloud.default_vpc().await.unwrap().unwrap();
+    let (sg, _) = cloud
+        .find_security_group("web-http-https", &vpc)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cloud.open_ports_of(&sg).await.unwrap(), vec![80, 443]);
+    let inst = cloud.find_instances("servidor-web").await.unwrap();
+    assert_eq!(inst.len(), 1);
+    assert_eq!(inst[0].state, "running");
+    assert!(
+        inst[0]
+            .profile_arn
+            .as_deref()
+            .unwrap()
+            .ends_with("/ec2-s3-dynamodb")
+    );
+    assert!(inst[0].security_groups.contains(&sg));
+    let f = cloud.function("redimensionar-foto").await.unwrap().unwrap();
+    assert_eq!(f.state, "Active");
+    assert_eq!(f.runtime, "provided.al2023");
+    assert_eq!(
+        f.env.get("OUTPUT_PREFIX").map(String::as_str),
+        Some("output/")
+    );
+    let (rules, _) = cloud.notification("fotos-alumno-2026").await.unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].prefix, "input/");
+    assert_eq!(rules[0].events, ["s3:ObjectCreated:Put"]);
+    assert!(
+        cloud
+            .permission_ids("redimensionar-foto")
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.starts_with("pasos-s3-"))
+    );
+    assert!(
+        cloud
+            .list_objects("fotos-alumno-2026", "input/")
+            .await
+            .unwrap()
+            .iter()
+            .any(|(k, _)| k == "input/")
+    );
+
+    // Secrets: the key went to the credentials file (0600, others kept), never to stdout or the journal.
+    use std::os::unix::fs::PermissionsExt;
+    let ini = std::fs::read_to_string(&creds).unwrap();
+    assert!(
+        ini.starts_with("# my own\n[default]\naws_access_key_id = MINE"),
+        "{ini}"
+    );
+    assert!(ini.contains(&format!("[alumno]\naws_access_key_id = {key_id}")));
+    assert_eq!(
+        std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let secret = ini
+        .lines()
+        .skip_while(|l| *l != "[alumno]")
+        .find_map(|l| l.strip_prefix("aws_secret_access_key = "))
+        .unwrap()
+        .to_string();
+    let pw_file = sb.state().join("secrets/alumno-console-password.txt");
+    assert_eq!(
+        std::fs::metadata(&pw_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let pw = std::fs::read_to_string(&pw_file)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("password: ").map(str::to_string))
+        .unwrap();
+    let visible = format!("{}{}{}", stdout(&o), stderr(&o), read_all(sb.state()));
+    assert!(!visible.contains(&secret), "secret access key leaked");
+    assert!(!visible.contains(&pw), "console password leaked");
+
+    // Apply again: nothing new.
+    let o2 = apply(&[]);
+    assert!(o2.status.success(), "{}", stderr(&o2));
+    let ev2 = json_events(&stdout(&o2));
+    assert_eq!(count(&ev2, "created"), 0, "{}", stdout(&o2));
+    assert!(count(&ev2, "already_there") >= 20);
+    assert_eq!(
+        cloud
+            .iam
+            .list_access_keys()
+            .user_name("alumno")
+            .send()
+            .await
+            .unwrap()
+            .access_key_metadata()
+            .len(),
+        1
+    );
+
+    // Rollback: nothing left.
+    let r = run(sb.pasos().args(["rollback", "--yes"]));
+    assert!(r.status.success(), "{}\n{}", stdout(&r), stderr(&r));
+    assert_eq!(leftovers(&cloud).await, Vec::<String>::new());
+    let st = run(sb.pasos().args(["status", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&st)).unwrap();
+    assert_eq!(v["resources"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_plans_are_refused_with_the_field_and_rule_and_nothing_is_created() {
+    let sb = TestSandbox::start();
+    let cloud = sb.cloud().await;
+    let dir = repo_root().join("tests/fixtures/bad-plans");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15);
+    for plan in names {
+        let expect = std::fs::read_to_string(plan.with_extension("expect")).unwrap();
+        let o = run(sb.pasos().args(["apply", "--yes"]).arg(&plan));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: {}\n{}",
+            plan.display(),
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(expect.trim()),
+            "{}: expected `{}` in:\n{}",
+            plan.display(),
+            expect.trim(),
+            stderr(&o)
+        );
+        assert_eq!(
+            leftovers(&cloud).await,
+            Vec::<String>::new(),
+            "{} created something",
+            plan.display()
+        );
+    }
+    // Spanish too.
+    let o = run(sb
+        .pasos()
+        .args(["--lang", "es", "apply", "--yes"])
+        .arg(dir.join("three-keys.toml")));
+    assert!(
+        stderr(&o).contains("AWS permite como máximo 2 claves de acceso por usuario"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn rollback_only_removes_one_resource_and_its_dependents() {
+    let sb = TestSandbox::start();
+    let plan = sb.state().join("p.toml");
+    std::fs::write(&plan, "version = 1\n[[role]]\nname = \"uno\"\n[[role]]\nname = \"dos\"\n[[bucket]]\nname = \"fotos-only-test\"\n").unwrap();
+    let o = run(sb.pasos().args(["apply", "--yes"]).arg(&plan));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = run(sb.pasos().args(["rollback", "--yes", "--only", "role:uno"]));
+    assert!(r.status.success(), "{}", stderr(&r));
+    let st = run(sb.pasos().args(["status", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&st)).unwrap();
+    let keys: Vec<String> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!keys.iter().any(|k| k.contains(":uno")), "{keys:?}");
+    assert!(keys.contains(&"role:dos".to_string()));
+    assert!(keys.contains(&"instance_profile:dos".to_string()));
+    assert!(keys.contains(&"bucket:fotos-only-test".to_string()));
+}
