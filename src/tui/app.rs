@@ -1,0 +1,530 @@
+//! The wizard's state machine: `App`, the messages it reacts to (`Msg`), the work it asks for
+//! (`Cmd`) and `update`. No terminal and no SDK here: the runtime performs `Cmd`s and sends `Msg`s.
+
+use super::keymap::{self, Action};
+use super::{confirm, ec2, keys, lambda, role, rollback, try_it, user};
+use crate::cloud::Identity;
+use crate::cloud::iam::KeyInfo;
+use crate::engine::journal::Entry;
+use crate::engine::{Event, Res, Secret, Step};
+use crate::i18n::{Lang, Text};
+use crate::plan::{LoadedPlan, Plan};
+use crate::tr;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Screen {
+    Welcome,
+    Role,
+    User,
+    Keys,
+    Ec2,
+    Lambda,
+    TryIt,
+    Rollback,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 8] = [
+        Screen::Welcome,
+        Screen::Role,
+        Screen::User,
+        Screen::Keys,
+        Screen::Ec2,
+        Screen::Lambda,
+        Screen::TryIt,
+        Screen::Rollback,
+    ];
+    pub fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+    pub fn at(i: usize) -> Screen {
+        Screen::ALL[i.min(Screen::ALL.len() - 1)]
+    }
+    pub fn has_form(self) -> bool {
+        matches!(self, Screen::Role | Screen::User | Screen::Ec2 | Screen::Lambda)
+    }
+    /// The engine step whose events belong to this screen.
+    pub fn step(self) -> Option<Step> {
+        match self {
+            Screen::Role => Some(Step::Role),
+            Screen::User | Screen::Keys => Some(Step::UserGroup),
+            Screen::Ec2 => Some(Step::Ec2),
+            Screen::Lambda => Some(Step::BucketLambda),
+            Screen::Rollback => Some(Step::Rollback),
+            _ => None,
+        }
+    }
+    pub fn title(self) -> Text {
+        match self {
+            Screen::Welcome => Text::fixed("Bienvenida", "Welcome"),
+            Screen::Role => Text::fixed("Rol", "Role"),
+            Screen::User => Text::fixed("Usuario", "User"),
+            Screen::Keys => Text::fixed("Claves", "Keys"),
+            Screen::Ec2 => Text::fixed("EC2", "EC2"),
+            Screen::Lambda => Text::fixed("Lambda", "Lambda"),
+            Screen::TryIt => Text::fixed("Probar", "Try it"),
+            Screen::Rollback => Text::fixed("Deshacer", "Rollback"),
+        }
+    }
+}
+
+/// What the runtime tells the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Tick,
+    Connected(Result<Identity, Text>),
+    Journal(Vec<Entry>),
+    Engine(Event),
+    ApplyDone(bool),
+    Policies { query: String, found: Result<Vec<(String, String)>, Text> },
+    Keys(Result<Vec<KeyInfo>, Text>),
+    KeyCreated(Result<(String, Secret), Text>),
+    FreeTier(Vec<String>),
+    Tried(Result<try_it::Outcome, Text>),
+    /// An operation finished: its text for the status line, and whether it failed.
+    Status(Text, bool),
+}
+
+/// Work for the runtime.
+#[derive(Debug)]
+pub enum Cmd {
+    Apply(LoadedPlan),
+    SearchPolicies(String),
+    ListKeys(String),
+    CreateKey(String),
+    SetKeyActive { user: String, id: String, active: bool },
+    DeleteKey { user: String, id: String },
+    SaveKey { profile: String, id: String, secret: Secret },
+    SavePlan(Plan),
+    FreeTier,
+    TryIt(try_it::Job),
+    Rollback(Option<Vec<String>>),
+    RefreshJournal,
+    Many(Vec<Cmd>),
+    Quit,
+}
+
+pub struct App {
+    pub lang: Lang,
+    pub screen: Screen,
+    pub today: String,
+    pub now_epoch: i64,
+    pub plan: Plan,
+    pub base_dir: PathBuf,
+    pub plan_path: Option<PathBuf>,
+    pub ident: Option<Identity>,
+    pub conn_error: Option<Text>,
+    pub journal: Vec<Entry>,
+    pub role: role::RoleScreen,
+    pub user: user::UserScreen,
+    pub keys: keys::KeysScreen,
+    pub ec2: ec2::Ec2Screen,
+    pub lambda: lambda::LambdaScreen,
+    pub try_it: try_it::TryScreen,
+    pub rollback: rollback::RollbackScreen,
+    pub show_cli: bool,
+    pub help: bool,
+    pub confirm: Option<confirm::Confirm>,
+    /// The screen whose work is running.
+    pub busy: Option<Screen>,
+    pub spinner: usize,
+    pub status: Option<(Text, bool)>,
+    /// Progress lines of the engine (events, rendered in the current language).
+    pub log: Vec<Event>,
+    pub verified: Vec<(Step, Res, Vec<Text>)>,
+    pub done: Vec<Screen>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(lang: Lang, lp: LoadedPlan, plan_path: Option<PathBuf>, today: String, now_epoch: i64) -> App {
+        let p = &lp.plan;
+        App {
+            lang,
+            screen: Screen::Welcome,
+            role: role::RoleScreen::from_plan(p),
+            user: user::UserScreen::from_plan(p),
+            keys: keys::KeysScreen::from_plan(p),
+            ec2: ec2::Ec2Screen::from_plan(&lp),
+            lambda: lambda::LambdaScreen::from_plan(p),
+            try_it: try_it::TryScreen::default(),
+            rollback: rollback::RollbackScreen::default(),
+            today,
+            now_epoch,
+            plan: lp.plan,
+            base_dir: lp.base_dir,
+            plan_path,
+            ident: None,
+            conn_error: None,
+            journal: Vec::new(),
+            show_cli: false,
+            help: false,
+            confirm: None,
+            busy: None,
+            spinner: 0,
+            status: None,
+            log: Vec::new(),
+            verified: Vec::new(),
+            done: Vec::new(),
+            quit: false,
+        }
+    }
+
+    pub fn connected(&self) -> bool {
+        self.ident.is_some()
+    }
+
+    pub fn say(&mut self, t: Text, error: bool) {
+        self.status = Some((t, error));
+    }
+
+    /// The plan as the forms say now.
+    pub fn built_plan(&self) -> Plan {
+        let mut p = self.plan.clone();
+        self.role.write(&mut p);
+        self.user.write(&mut p);
+        self.ec2.write(&mut p);
+        self.lambda.write(&mut p);
+        p
+    }
+
+    /// Checklist of a step: (resource label, checks).
+    pub fn checks(&self, step: Step) -> Vec<(String, Vec<Text>)> {
+        self.verified
+            .iter()
+            .filter(|(s, _, _)| *s == step)
+            .map(|(_, r, c)| (r.label(self.lang), c.clone()))
+            .collect()
+    }
+
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.iter().map(|e| e.line(self.lang)).collect()
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Option<Cmd> {
+        match msg {
+            Msg::Key(k) => self.key(k),
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                None
+            }
+            Msg::Connected(Ok(id)) => {
+                self.ident = Some(id);
+                self.conn_error = None;
+                let u = self.user.name();
+                Some(Cmd::Many(vec![Cmd::RefreshJournal, Cmd::FreeTier, Cmd::ListKeys(u)]))
+            }
+            Msg::Connected(Err(t)) => {
+                self.conn_error = Some(t.clone());
+                self.say(t, true);
+                None
+            }
+            Msg::Journal(j) => {
+                self.rollback.load(&j);
+                self.journal = j;
+                None
+            }
+            Msg::Engine(ev) => self.event(ev),
+            Msg::ApplyDone(ok) => {
+                let screen = self.busy.take();
+                if let Some(s) = screen.filter(|_| ok) {
+                    if !self.done.contains(&s) {
+                        self.done.push(s);
+                    }
+                    self.say(tr!(es: "Paso terminado y comprobado. Enter para seguir.", en: "Step done and verified. Enter to go on."), false);
+                }
+                let u = self.user.name();
+                Some(Cmd::Many(vec![Cmd::RefreshJournal, Cmd::ListKeys(u)]))
+            }
+            Msg::Policies { query, found } => {
+                let form = if self.screen == Screen::User { &mut self.user.form } else { &mut self.role.form };
+                match found {
+                    Ok(list) if form.picker.query == query => form.picker.results = list,
+                    Ok(_) => {}
+                    Err(t) => self.say(t, true),
+                }
+                None
+            }
+            Msg::Keys(r) => {
+                match r {
+                    Ok(k) => self.keys.list = k,
+                    Err(t) => self.keys.error = Some(t),
+                }
+                None
+            }
+            Msg::KeyCreated(r) => {
+                self.busy = None;
+                match r {
+                    Ok((id, secret)) => self.keys.fresh(id, secret),
+                    Err(t) => self.say(t, true),
+                }
+                Some(Cmd::ListKeys(self.user.name()))
+            }
+            Msg::FreeTier(list) => {
+                self.ec2.free_tier = list;
+                None
+            }
+            Msg::Tried(r) => {
+                self.busy = None;
+                self.try_it.finish(r);
+                None
+            }
+            Msg::Status(t, err) => {
+                if self.busy == Some(Screen::Keys) {
+                    self.busy = None;
+                }
+                self.say(t, err);
+                if self.screen == Screen::Keys { Some(Cmd::ListKeys(self.user.name())) } else { None }
+            }
+        }
+    }
+
+    fn event(&mut self, ev: Event) -> Option<Cmd> {
+        match &ev {
+            Event::Verified { step, resource, checks } => {
+                self.verified.retain(|(s, r, _)| !(s == step && r.key() == resource.key()));
+                self.verified.push((*step, resource.clone(), checks.clone()));
+            }
+            Event::AccessKeyCreated { access_key_id, secret_access_key, .. } => {
+                self.keys.fresh(access_key_id.clone(), secret_access_key.clone());
+            }
+            Event::ConsolePassword { password, sign_in_url, .. } => {
+                self.user.password = Some((password.clone(), sign_in_url.clone()));
+            }
+            Event::InstanceRunning { id, public_ip, public_dns, .. } => {
+                self.ec2.running = Some((id.clone(), public_ip.clone(), public_dns.clone()));
+            }
+            Event::Failed { error, .. } => self.say(error.clone(), true),
+            _ => {}
+        }
+        let rb = self.rollback.event(&ev);
+        if self.log.len() >= 300 {
+            self.log.remove(0);
+        }
+        self.log.push(ev);
+        if rb {
+            self.busy = None;
+            return Some(Cmd::RefreshJournal);
+        }
+        None
+    }
+
+    fn key(&mut self, k: KeyEvent) -> Option<Cmd> {
+        if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+            return self.ask_quit();
+        }
+        if let Some(c) = self.confirm.as_mut() {
+            return match c.key(k) {
+                confirm::Answer::Pending => None,
+                confirm::Answer::No => {
+                    self.confirm = None;
+                    None
+                }
+                confirm::Answer::Yes(what) => {
+                    self.confirm = None;
+                    self.confirmed(what)
+                }
+            };
+        }
+        if self.help {
+            self.help = false;
+            return None;
+        }
+        // A field being edited takes printable keys first.
+        if let Some(form) = self.form_mut() {
+            if form.editing {
+                match k.code {
+                    KeyCode::Esc => {
+                        form.editing = false;
+                        return None;
+                    }
+                    KeyCode::Enter => form.editing = false,
+                    KeyCode::Tab | KeyCode::BackTab | KeyCode::F(_) | KeyCode::PageUp | KeyCode::PageDown => {}
+                    _ => {
+                        return match form.key(k) {
+                            super::widgets::Outcome::Search(q) => Some(Cmd::SearchPolicies(q)),
+                            _ => None,
+                        };
+                    }
+                }
+            }
+        }
+        let action = keymap::lookup(k.code, self.screen)?;
+        self.action(action)
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut super::widgets::Form> {
+        match self.screen {
+            Screen::Role => Some(&mut self.role.form),
+            Screen::User => Some(&mut self.user.form),
+            Screen::Ec2 => Some(&mut self.ec2.form),
+            Screen::Lambda => Some(&mut self.lambda.form),
+            _ => None,
+        }
+    }
+
+    fn ask_quit(&mut self) -> Option<Cmd> {
+        if self.busy.is_some() {
+            self.confirm = Some(confirm::Confirm::new(
+                tr!(es: "Hay trabajo en marcha. ¿Salir igualmente? Lo ya creado queda en el diario.", en: "Work is running. Quit anyway? What was created stays in the journal."),
+                confirm::What::Quit,
+            ));
+            None
+        } else {
+            self.quit = true;
+            Some(Cmd::Quit)
+        }
+    }
+
+    fn go(&mut self, s: Screen) -> Option<Cmd> {
+        self.screen = s;
+        match s {
+            Screen::Keys => Some(Cmd::ListKeys(self.user.name())),
+            Screen::Rollback | Screen::Welcome => Some(Cmd::RefreshJournal),
+            _ => None,
+        }
+    }
+
+    fn action(&mut self, a: Action) -> Option<Cmd> {
+        let i = self.screen.index();
+        match a {
+            Action::Quit => return self.ask_quit(),
+            Action::Help => self.help = true,
+            Action::Lang => self.lang = self.lang.toggle(),
+            Action::ToggleCli => self.show_cli = !self.show_cli,
+            Action::NextScreen => return self.go(Screen::at(i + 1)),
+            Action::PrevScreen => return self.go(Screen::at(i.saturating_sub(1))),
+            Action::Jump(n) => return self.go(Screen::at(n)),
+            Action::Back => return self.go(Screen::at(i.saturating_sub(1))),
+            Action::NextField => {
+                if let Some(f) = self.form_mut() {
+                    f.next();
+                }
+            }
+            Action::PrevField => {
+                if let Some(f) = self.form_mut() {
+                    f.prev();
+                }
+            }
+            Action::SavePlan => return Some(Cmd::SavePlan(self.built_plan())),
+            Action::Run => return self.run(),
+            _ => return self.screen_action(a),
+        }
+        None
+    }
+
+    fn screen_action(&mut self, a: Action) -> Option<Cmd> {
+        match self.screen {
+            Screen::Keys => {
+                let user = self.user.name();
+                let (cmd, ask) = self.keys.action(a, &user);
+                if let Some(c) = ask {
+                    self.confirm = Some(c);
+                }
+                if cmd.is_some() {
+                    self.busy = Some(Screen::Keys);
+                }
+                cmd
+            }
+            Screen::User if a == Action::Reveal => {
+                self.user.revealed = !self.user.revealed;
+                None
+            }
+            Screen::Lambda if a == Action::Ack => {
+                self.lambda.ack = true;
+                self.say(tr!(es: "Riesgo de bucle aceptado: se activará allow_recursion.", en: "Loop risk acknowledged: allow_recursion will be set."), false);
+                None
+            }
+            Screen::Rollback => {
+                if let Some(c) = self.rollback.action(a) {
+                    self.confirm = Some(c);
+                }
+                if a == Action::Retry && self.busy.is_none() {
+                    let keys = self.rollback.failed_keys();
+                    if !keys.is_empty() {
+                        self.busy = Some(Screen::Rollback);
+                        return Some(Cmd::Rollback(Some(keys)));
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn confirmed(&mut self, what: confirm::What) -> Option<Cmd> {
+        match what {
+            confirm::What::Quit => {
+                self.quit = true;
+                Some(Cmd::Quit)
+            }
+            confirm::What::DeleteKey(id) => {
+                self.busy = Some(Screen::Keys);
+                Some(Cmd::DeleteKey { user: self.user.name(), id })
+            }
+            confirm::What::Rollback(keys) => {
+                self.busy = Some(Screen::Rollback);
+                self.rollback.start(keys.as_deref());
+                Some(Cmd::Rollback(keys))
+            }
+        }
+    }
+
+    /// Enter: run the screen's step, or go on once it is done.
+    fn run(&mut self) -> Option<Cmd> {
+        let s = self.screen;
+        let next = Screen::at(s.index() + 1);
+        if !s.has_form() || self.done.contains(&s) {
+            return match s {
+                Screen::TryIt if self.busy.is_none() && self.try_it.outcome.is_none() => self.try_now(),
+                Screen::Rollback => None,
+                _ => self.go(next),
+            };
+        }
+        if self.busy.is_some() {
+            self.say(tr!(es: "Espera: hay trabajo en marcha.", en: "Wait: work is running."), true);
+            return None;
+        }
+        if !self.connected() {
+            self.say(tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."), true);
+            return None;
+        }
+        let plan = self.built_plan();
+        let partial = match s {
+            Screen::Role => self.role.partial(&plan),
+            Screen::User => self.user.partial(&plan),
+            Screen::Ec2 => self.ec2.partial(&plan),
+            _ => {
+                if let Some(block) = self.lambda.blocked(self.lang) {
+                    self.say(block, true);
+                    return None;
+                }
+                self.lambda.partial(&plan)
+            }
+        };
+        let lp = LoadedPlan { plan: partial, base_dir: self.base_dir.clone() };
+        let (findings, _) = crate::plan::validate::validate(&lp);
+        if let Some(p) = findings.problems.first() {
+            self.say(p.text(), true);
+            return None;
+        }
+        self.busy = Some(s);
+        self.verified.retain(|(st, _, _)| Some(*st) != s.step());
+        self.say(tr!(es: "Creando…", en: "Creating…"), false);
+        Some(Cmd::Apply(lp))
+    }
+
+    fn try_now(&mut self) -> Option<Cmd> {
+        if !self.connected() {
+            self.say(tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."), true);
+            return None;
+        }
+        let job = self.try_it.job(&self.built_plan())?;
+        self.busy = Some(Screen::TryIt);
+        self.try_it.started();
+        Some(Cmd::TryIt(job))
+    }
+}

@@ -1,0 +1,258 @@
+//! The terminal loop: connects in the background, reads keys on a thread, performs `Cmd`s as tokio
+//! tasks that answer with `Msg`s, forwards the engine's events, and redraws. Idle means no wake-ups
+//! besides the key thread's 250 ms poll.
+
+use super::app::{App, Cmd, Msg};
+use super::{try_it, view};
+use crate::cli::args::Global;
+use crate::cloud::{Cloud, CloudSettings, Identity};
+use crate::engine::{self, Event, Journal, Secret};
+use crate::i18n::{Lang, Text};
+use crate::tr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+type Tx = UnboundedSender<Msg>;
+type Engine = Arc<OnceLock<Arc<engine::Ctx>>>;
+
+/// Connects without printing anything (the screen is ours): sandbox progress goes to the log file.
+async fn connect(global: Global, state_dir: PathBuf, events: engine::Events) -> Result<(engine::Ctx, Identity), Text> {
+    let mut settings = CloudSettings {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+        sandbox_endpoint: None,
+    };
+    if global.sandbox {
+        let sd = state_dir.clone();
+        let sb = tokio::task::spawn_blocking(move || {
+            crate::sandbox::start(&sd, &crate::paths::data_dir(), &mut |l| tracing::info!("sandbox: {l}"))
+        })
+        .await
+        .map_err(|e| Text::same(e.to_string()))??;
+        settings.sandbox_endpoint = Some(sb.record.endpoint);
+    }
+    let cloud = Cloud::load(&settings).await.map_err(|e| e.text())?;
+    let id = cloud.whoami().await.map_err(|e| e.text())?;
+    let journal = Journal::open(&state_dir, &id.account, &cloud.region)?;
+    let provider = crate::cli_apply::resizer_provider(state_dir);
+    Ok((engine::Ctx::new(cloud, journal, events, id.account.clone(), provider), id))
+}
+
+pub async fn run(global: Global, lang: Lang, state_dir: PathBuf, lp: crate::plan::LoadedPlan, plan_path: Option<PathBuf>) -> u8 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let mut app = App::new(lang, lp, plan_path, crate::plan::validate::today(), now);
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    let (ev_tx, mut ev_rx) = unbounded_channel::<Event>();
+    let fwd = tx.clone();
+    tokio::spawn(async move {
+        while let Some(ev) = ev_rx.recv().await {
+            if fwd.send(Msg::Engine(ev)).is_err() {
+                break;
+            }
+        }
+    });
+    let engine: Engine = Arc::new(OnceLock::new());
+    {
+        let (tx, engine, sd) = (tx.clone(), engine.clone(), state_dir.clone());
+        tokio::spawn(async move {
+            let r = connect(global, sd, ev_tx).await.map(|(ctx, id)| {
+                let _ = engine.set(Arc::new(ctx));
+                id
+            });
+            let _ = tx.send(Msg::Connected(r));
+        });
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let keys = {
+        let (tx, stop) = (tx.clone(), stop.clone());
+        std::thread::spawn(move || {
+            use crossterm::event::{self, Event as CEvent, KeyEventKind};
+            while !stop.load(Ordering::Relaxed) {
+                match event::poll(Duration::from_millis(250)) {
+                    Ok(true) => match event::read() {
+                        Ok(CEvent::Key(k)) if k.kind != KeyEventKind::Release => {
+                            if tx.send(Msg::Key(k)).is_err() {
+                                break;
+                            }
+                        }
+                        Ok(CEvent::Resize(..)) => {
+                            let _ = tx.send(Msg::Tick);
+                        }
+                        Ok(_) => {}
+                        Err(_) => break,
+                    },
+                    Ok(false) => {}
+                    Err(_) => break,
+                }
+            }
+        })
+    };
+    let mut terminal = ratatui::init();
+    let mut tick = tokio::time::interval(Duration::from_millis(120));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut code = crate::cli::exit::OK;
+    loop {
+        if let Err(e) = terminal.draw(|f| view::draw(f, &app)) {
+            tracing::error!("draw failed: {e}");
+            code = crate::cli::exit::FAILED;
+            break;
+        }
+        let animating = app.busy.is_some() || (app.ident.is_none() && app.conn_error.is_none());
+        let msg = tokio::select! {
+            m = rx.recv() => m,
+            _ = tick.tick(), if animating => Some(Msg::Tick),
+        };
+        let Some(mut msg) = msg else { break };
+        loop {
+            if let Some(cmd) = app.update(msg) {
+                perform(cmd, &engine, &tx, &state_dir);
+            }
+            match rx.try_recv() {
+                Ok(m) => msg = m,
+                Err(_) => break,
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    ratatui::restore();
+    let _ = keys.join();
+    code
+}
+
+fn not_connected() -> Msg {
+    Msg::Status(tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."), true)
+}
+
+/// Runs a command in the background; its answer comes back as a `Msg`.
+pub fn perform(cmd: Cmd, engine: &Engine, tx: &Tx, state_dir: &std::path::Path) {
+    let tx = tx.clone();
+    let e = engine.get().cloned();
+    match cmd {
+        Cmd::Many(list) => {
+            for c in list {
+                perform(c, engine, &tx, state_dir);
+            }
+        }
+        Cmd::Quit => {}
+        Cmd::SavePlan(plan) => {
+            let path = state_dir.join("wizard-plan.toml");
+            let msg = match crate::plan::to_toml(&plan).and_then(|t| {
+                std::fs::create_dir_all(state_dir).and_then(|()| std::fs::write(&path, t)).map_err(|e| Text::same(e.to_string()))
+            }) {
+                Ok(()) => {
+                    let p = path.display().to_string();
+                    Msg::Status(tr!(es: "Plan guardado en {p}", en: "Plan saved to {p}"), false)
+                }
+                Err(t) => Msg::Status(t, true),
+            };
+            let _ = tx.send(msg);
+        }
+        Cmd::SaveKey { profile, id, secret } => {
+            tokio::task::spawn_blocking(move || {
+                let path = engine::secrets::credentials_path();
+                let msg = match engine::secrets::save_access_key(&path, &profile, &id, secret.expose()) {
+                    Ok(()) => {
+                        let p = path.display().to_string();
+                        Msg::Status(tr!(es: "Clave guardada en {p}, perfil [{profile}] (modo 0600)", en: "Key saved in {p}, profile [{profile}] (mode 0600)"), false)
+                    }
+                    Err(t) => Msg::Status(t, true),
+                };
+                let _ = tx.send(msg);
+            });
+        }
+        cmd => {
+            let Some(e) = e else {
+                let _ = tx.send(not_connected());
+                return;
+            };
+            tokio::spawn(cloud_cmd(cmd, e, tx));
+        }
+    }
+}
+
+async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
+    let c = &e.cloud;
+    let msg = match cmd {
+        Cmd::Apply(lp) => Msg::ApplyDone(engine::apply(&e, &lp).await),
+        Cmd::SearchPolicies(query) => {
+            let found = c.managed_policies(&query).await.map_err(|x| x.text());
+            Msg::Policies { query, found }
+        }
+        Cmd::ListKeys(user) => Msg::Keys(match c.access_keys(&user).await {
+            Err(x) if x.is_not_found() => Ok(vec![]),
+            r => r.map_err(|x| x.text()),
+        }),
+        Cmd::CreateKey(user) => Msg::KeyCreated(c.create_access_key(&user).await.map(|(id, s)| (id, Secret::new(s))).map_err(|x| x.text())),
+        Cmd::SetKeyActive { user, id, active } => match c.set_access_key_active(&user, &id, active).await {
+            Ok(()) if active => Msg::Status(tr!(es: "Clave {id} reactivada", en: "Key {id} reactivated"), false),
+            Ok(()) => Msg::Status(tr!(es: "Clave {id} desactivada", en: "Key {id} deactivated"), false),
+            Err(x) => Msg::Status(x.text(), true),
+        },
+        Cmd::DeleteKey { user, id } => match c.delete_access_key(&user, &id).await {
+            Ok(()) => Msg::Status(tr!(es: "Clave {id} borrada", en: "Key {id} deleted"), false),
+            Err(x) => Msg::Status(x.text(), true),
+        },
+        Cmd::FreeTier => Msg::FreeTier(c.free_tier_types().await.unwrap_or_default()),
+        Cmd::TryIt(job) => Msg::Tried(try_it::run(c, job).await),
+        Cmd::RefreshJournal => Msg::Journal(e.journal.lock().map(|j| j.live()).unwrap_or_default()),
+        Cmd::Rollback(keys) => {
+            rollback(&e, keys).await;
+            return;
+        }
+        Cmd::Many(_) | Cmd::Quit | Cmd::SavePlan(_) | Cmd::SaveKey { .. } => return,
+    };
+    let _ = tx.send(msg);
+}
+
+/// Rolls back everything, or each chosen key (with what hangs off it) in turn, as one run: one
+/// `Done` at the end.
+async fn rollback(e: &engine::Ctx, keys: Option<Vec<String>>) {
+    let Some(keys) = keys else {
+        if let Err(t) = engine::rollback::rollback(&e.cloud, e.journal.clone(), &e.tx, None).await {
+            e.emit(Event::Failed { step: engine::Step::Rollback, error: t });
+            e.emit(Event::Done { ok: false, created: 0, existing: 0, failed: 1 });
+        }
+        return;
+    };
+    let (mut ok, mut done) = (true, 0);
+    for key in keys {
+        let live = e.journal.lock().map(|j| j.live()).unwrap_or_default();
+        if !live.iter().any(|x| x.res.key() == key) {
+            continue;
+        }
+        let (sub_tx, mut sub_rx) = unbounded_channel::<Event>();
+        let out = e.tx.clone();
+        let fwd = tokio::spawn(async move {
+            let (mut ok, mut done) = (true, 0);
+            while let Some(ev) = sub_rx.recv().await {
+                match ev {
+                    Event::Done { ok: o, existing, .. } => {
+                        ok &= o;
+                        done += existing;
+                    }
+                    ev => {
+                        let _ = out.send(ev);
+                    }
+                }
+            }
+            (ok, done)
+        });
+        let r = engine::rollback::rollback(&e.cloud, e.journal.clone(), &sub_tx, Some(&key)).await;
+        drop(sub_tx);
+        let (o, d) = fwd.await.unwrap_or((false, 0));
+        ok &= o;
+        done += d;
+        if let Err(t) = r {
+            ok = false;
+            e.emit(Event::Failed { step: engine::Step::Rollback, error: t });
+        }
+    }
+    e.emit(Event::Done { ok, created: 0, existing: done, failed: usize::from(!ok) });
+}

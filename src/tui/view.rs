@@ -1,0 +1,150 @@
+//! Draws a frame: the screen tabs, the current screen, the status line, the key hints, and popups.
+
+use super::app::{App, Screen};
+use super::widgets::{self, Call, Form, dim, err_style};
+use super::{ec2, keymap, keys, lambda, role, rollback, try_it, user, welcome};
+use crate::i18n::{Lang, Text};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+const SPIN: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+/// What every step screen shows besides its form.
+pub struct Common {
+    pub lang: Lang,
+    pub show_cli: bool,
+    pub checks: Vec<(String, Vec<Text>)>,
+    pub log: Vec<String>,
+}
+
+impl Common {
+    pub fn of(app: &App) -> Common {
+        Common {
+            lang: app.lang,
+            show_cli: app.show_cli,
+            checks: app.screen.step().map(|s| app.checks(s)).unwrap_or_default(),
+            log: app.log_lines(),
+        }
+    }
+}
+
+/// A step screen: explanation and form on top, API calls (or CLI) and the checklist below.
+#[allow(clippy::too_many_arguments)]
+pub fn step(
+    f: &mut Frame,
+    area: Rect,
+    c: &Common,
+    explain: &Text,
+    form: &Form,
+    errors: &[(usize, Text)],
+    marks: &dyn Fn(usize, &str) -> Option<Text>,
+    extra: Vec<Line>,
+    calls: &[Call],
+) {
+    let [top, bottom] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(top);
+    let title = Text::fixed("Qué es", "What it is");
+    widgets::render_text(f, left, title.get(c.lang), widgets::para(explain.get(c.lang)));
+    let ftitle = Text::fixed("Datos (Tab: editar)", "Settings (Tab: edit)");
+    widgets::render_form(f, right, c.lang, &ftitle, form, errors, marks, extra);
+    let [bl, br] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    widgets::render_calls(f, bl, c.lang, calls, c.show_cli);
+    widgets::render_checks(f, br, c.lang, &c.checks, &c.log);
+}
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    let [head, body, status, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(f, head, app);
+    let c = Common::of(app);
+    match app.screen {
+        Screen::Welcome => welcome::render(f, body, app.lang, &welcome::View::of(app)),
+        Screen::Role => role::render(f, body, &c, &app.role),
+        Screen::User => user::render(f, body, &c, &app.user),
+        Screen::Keys => keys::render(f, body, app.lang, &app.keys, app.now_epoch),
+        Screen::Ec2 => ec2::render(f, body, &c, &app.ec2),
+        Screen::Lambda => lambda::render(f, body, &c, &app.lambda, &app.today),
+        Screen::TryIt => try_it::render(f, body, app.lang, &app.try_it, &c.log),
+        Screen::Rollback => rollback::render(f, body, app.lang, &app.rollback),
+    }
+    status_line(f, status, app);
+    footer(f, foot, app);
+    if app.help {
+        help(f, area, app);
+    }
+    if let Some(c) = &app.confirm {
+        c.render(f, area, app.lang);
+    }
+}
+
+fn header(f: &mut Frame, area: Rect, app: &App) {
+    let mut spans = vec![Span::styled("pasos ", Style::default().add_modifier(Modifier::BOLD))];
+    for s in Screen::ALL {
+        let done = app.done.contains(&s);
+        let label = format!("{}{}{} ", s.index(), if done { "✓" } else { ":" }, s.title().get(app.lang));
+        let style = if s == app.screen {
+            Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else if done {
+            Style::default().fg(Color::Green)
+        } else {
+            dim()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    match &app.ident {
+        Some(id) if id.sandbox => spans.push(Span::styled(" SANDBOX ", Style::default().bg(Color::Blue).fg(Color::White))),
+        Some(_) => spans.push(Span::styled(" AWS ", Style::default().bg(Color::Red).fg(Color::White))),
+        None => {}
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn status_line(f: &mut Frame, area: Rect, app: &App) {
+    let mut spans = Vec::new();
+    if app.busy.is_some() {
+        spans.push(Span::styled(format!("{} ", SPIN[app.spinner % SPIN.len()]), Style::default().fg(Color::Yellow)));
+    }
+    match &app.status {
+        Some((t, true)) => spans.push(Span::styled(t.get(app.lang).to_string(), err_style())),
+        Some((t, false)) => spans.push(Span::styled(t.get(app.lang).to_string(), Style::default().fg(Color::Cyan))),
+        None if app.ident.is_none() && app.conn_error.is_none() => {
+            let t = Text::fixed("Conectando con AWS…", "Connecting to AWS…");
+            spans.push(Span::styled(t.get(app.lang).to_string(), dim()));
+        }
+        None => {}
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn footer(f: &mut Frame, area: Rect, app: &App) {
+    let mut spans = Vec::new();
+    for (k, label) in keymap::footer(app.screen, app.lang) {
+        spans.push(Span::styled(format!("{k}"), Style::default().fg(Color::Black).bg(Color::Gray)));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn help(f: &mut Frame, area: Rect, app: &App) {
+    let rows = keymap::help(app.screen, app.lang);
+    let h = (rows.len() as u16 + 4).min(area.height);
+    let w = 56.min(area.width);
+    let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let mut lines: Vec<Line> = rows
+        .into_iter()
+        .map(|(k, l)| Line::from(vec![Span::styled(format!("{k:>6}  "), Style::default().add_modifier(Modifier::BOLD)), Span::raw(l.to_string())]))
+        .collect();
+    lines.push(Line::styled(Text::fixed("cualquier tecla cierra", "any key closes").get(app.lang).to_string(), dim()));
+    let block = Block::default().borders(Borders::ALL).title(Text::fixed(" Teclas ", " Keys ").get(app.lang).to_string());
+    f.render_widget(Clear, r);
+    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+}
