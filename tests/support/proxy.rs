@@ -55,11 +55,11 @@ pub struct ProxyConfig {
 impl ProxyConfig {
     /// `endpoint` is the sandbox's `http://127.0.0.1:PORT`.
     pub fn new(endpoint: &str, faults: Vec<Fault>) -> ProxyConfig {
-        let hostport = endpoint
-            .trim_start_matches("http://")
-            .trim_end_matches('/');
+        let hostport = endpoint.trim_start_matches("http://").trim_end_matches('/');
         ProxyConfig {
-            upstream: hostport.parse().expect("upstream must be http://127.0.0.1:PORT"),
+            upstream: hostport
+                .parse()
+                .expect("upstream must be http://127.0.0.1:PORT"),
             faults,
             max_requests: 2_000,
             deadline: Duration::from_secs(600),
@@ -141,7 +141,11 @@ impl Proxy {
     }
 
     pub fn log(&self) -> Vec<Seen> {
-        self.shared.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.shared
+            .log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn count_fate(&self, f: &Fate) -> usize {
@@ -233,10 +237,7 @@ impl Request {
             return format!("{svc} {}", t.rsplit('.').next().unwrap_or(t));
         }
         let body = String::from_utf8_lossy(&self.body);
-        if let Some(a) = body
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("Action="))
-        {
+        if let Some(a) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
             return format!("{svc} {a}");
         }
         let path = self.path.split('?').next().unwrap_or("");
@@ -446,7 +447,11 @@ fn error_response(req: &Request, status: u16, throttle: bool) -> Vec<u8> {
     let rid = "fault-injected-0000";
     let (ctype, extra, body): (&str, String, String) = match svc.as_str() {
         "s3" => {
-            let code = if throttle { "SlowDown" } else { "InternalError" };
+            let code = if throttle {
+                "SlowDown"
+            } else {
+                "InternalError"
+            };
             (
                 "application/xml",
                 String::new(),
@@ -512,14 +517,11 @@ fn error_response(req: &Request, status: u16, throttle: bool) -> Vec<u8> {
 }
 
 fn record(s: &Shared, n: u64, req: &Request, fate: Fate) {
-    s.log
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(Seen {
-            n,
-            what: req.describe(),
-            fate,
-        });
+    s.log.lock().unwrap_or_else(|e| e.into_inner()).push(Seen {
+        n,
+        what: req.describe(),
+        fate,
+    });
 }
 
 fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
@@ -531,7 +533,12 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
         match sock.peek(&mut one) {
             Ok(0) => return Ok(()),
             Ok(_) => break,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 if s.stop.load(Ordering::SeqCst) || start.elapsed() > s.cfg.deadline {
                     return Ok(());
                 }
