@@ -43,7 +43,10 @@ impl Screen {
         Screen::ALL[i.min(Screen::ALL.len() - 1)]
     }
     pub fn has_form(self) -> bool {
-        matches!(self, Screen::Role | Screen::User | Screen::Ec2 | Screen::Lambda)
+        matches!(
+            self,
+            Screen::Role | Screen::User | Screen::Ec2 | Screen::Lambda
+        )
     }
     /// The engine step whose events belong to this screen.
     pub fn step(self) -> Option<Step> {
@@ -79,7 +82,10 @@ pub enum Msg {
     Journal(Vec<Entry>),
     Engine(Event),
     ApplyDone(bool),
-    Policies { query: String, found: Result<Vec<(String, String)>, Text> },
+    Policies {
+        query: String,
+        found: Result<Vec<(String, String)>, Text>,
+    },
     Keys(Result<Vec<KeyInfo>, Text>),
     KeyCreated(Result<(String, Secret), Text>),
     FreeTier(Vec<String>),
@@ -95,9 +101,20 @@ pub enum Cmd {
     SearchPolicies(String),
     ListKeys(String),
     CreateKey(String),
-    SetKeyActive { user: String, id: String, active: bool },
-    DeleteKey { user: String, id: String },
-    SaveKey { profile: String, id: String, secret: Secret },
+    SetKeyActive {
+        user: String,
+        id: String,
+        active: bool,
+    },
+    DeleteKey {
+        user: String,
+        id: String,
+    },
+    SaveKey {
+        profile: String,
+        id: String,
+        secret: Secret,
+    },
     SavePlan(Plan),
     FreeTier,
     TryIt(try_it::Job),
@@ -140,7 +157,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(lang: Lang, lp: LoadedPlan, plan_path: Option<PathBuf>, today: String, now_epoch: i64) -> App {
+    pub fn new(
+        lang: Lang,
+        lp: LoadedPlan,
+        plan_path: Option<PathBuf>,
+        today: String,
+        now_epoch: i64,
+    ) -> App {
         let p = &lp.plan;
         App {
             lang,
@@ -215,7 +238,11 @@ impl App {
                 self.ident = Some(id);
                 self.conn_error = None;
                 let u = self.user.name();
-                Some(Cmd::Many(vec![Cmd::RefreshJournal, Cmd::FreeTier, Cmd::ListKeys(u)]))
+                Some(Cmd::Many(vec![
+                    Cmd::RefreshJournal,
+                    Cmd::FreeTier,
+                    Cmd::ListKeys(u),
+                ]))
             }
             Msg::Connected(Err(t)) => {
                 self.conn_error = Some(t.clone());
@@ -240,7 +267,11 @@ impl App {
                 Some(Cmd::Many(vec![Cmd::RefreshJournal, Cmd::ListKeys(u)]))
             }
             Msg::Policies { query, found } => {
-                let form = if self.screen == Screen::User { &mut self.user.form } else { &mut self.role.form };
+                let form = if self.screen == Screen::User {
+                    &mut self.user.form
+                } else {
+                    &mut self.role.form
+                };
                 match found {
                     Ok(list) if form.picker.query == query => form.picker.results = list,
                     Ok(_) => {}
@@ -277,24 +308,48 @@ impl App {
                     self.busy = None;
                 }
                 self.say(t, err);
-                if self.screen == Screen::Keys { Some(Cmd::ListKeys(self.user.name())) } else { None }
+                if self.screen == Screen::Keys {
+                    Some(Cmd::ListKeys(self.user.name()))
+                } else {
+                    None
+                }
             }
         }
     }
 
     fn event(&mut self, ev: Event) -> Option<Cmd> {
         match &ev {
-            Event::Verified { step, resource, checks } => {
-                self.verified.retain(|(s, r, _)| !(s == step && r.key() == resource.key()));
-                self.verified.push((*step, resource.clone(), checks.clone()));
+            Event::Verified {
+                step,
+                resource,
+                checks,
+            } => {
+                self.verified
+                    .retain(|(s, r, _)| !(s == step && r.key() == resource.key()));
+                self.verified
+                    .push((*step, resource.clone(), checks.clone()));
             }
-            Event::AccessKeyCreated { access_key_id, secret_access_key, .. } => {
-                self.keys.fresh(access_key_id.clone(), secret_access_key.clone());
+            Event::AccessKeyCreated {
+                access_key_id,
+                secret_access_key,
+                ..
+            } => {
+                self.keys
+                    .fresh(access_key_id.clone(), secret_access_key.clone());
             }
-            Event::ConsolePassword { password, sign_in_url, .. } => {
+            Event::ConsolePassword {
+                password,
+                sign_in_url,
+                ..
+            } => {
                 self.user.password = Some((password.clone(), sign_in_url.clone()));
             }
-            Event::InstanceRunning { id, public_ip, public_dns, .. } => {
+            Event::InstanceRunning {
+                id,
+                public_ip,
+                public_dns,
+                ..
+            } => {
                 self.ec2.running = Some((id.clone(), public_ip.clone(), public_dns.clone()));
             }
             Event::Failed { error, .. } => self.say(error.clone(), true),
@@ -334,15 +389,21 @@ impl App {
             return None;
         }
         // A field being edited takes printable keys first.
-        if let Some(form) = self.form_mut() {
-            if form.editing {
+        if let Some(form) = self.form_mut()
+            && form.editing
+        {
+            {
                 match k.code {
                     KeyCode::Esc => {
                         form.editing = false;
                         return None;
                     }
                     KeyCode::Enter => form.editing = false,
-                    KeyCode::Tab | KeyCode::BackTab | KeyCode::F(_) | KeyCode::PageUp | KeyCode::PageDown => {}
+                    KeyCode::Tab
+                    | KeyCode::BackTab
+                    | KeyCode::F(_)
+                    | KeyCode::PageUp
+                    | KeyCode::PageDown => {}
                     _ => {
                         return match form.key(k) {
                             super::widgets::Outcome::Search(q) => Some(Cmd::SearchPolicies(q)),
@@ -463,7 +524,10 @@ impl App {
             }
             confirm::What::DeleteKey(id) => {
                 self.busy = Some(Screen::Keys);
-                Some(Cmd::DeleteKey { user: self.user.name(), id })
+                Some(Cmd::DeleteKey {
+                    user: self.user.name(),
+                    id,
+                })
             }
             confirm::What::Rollback(keys) => {
                 self.busy = Some(Screen::Rollback);
@@ -479,17 +543,25 @@ impl App {
         let next = Screen::at(s.index() + 1);
         if !s.has_form() || self.done.contains(&s) {
             return match s {
-                Screen::TryIt if self.busy.is_none() && self.try_it.outcome.is_none() => self.try_now(),
+                Screen::TryIt if self.busy.is_none() && self.try_it.outcome.is_none() => {
+                    self.try_now()
+                }
                 Screen::Rollback => None,
                 _ => self.go(next),
             };
         }
         if self.busy.is_some() {
-            self.say(tr!(es: "Espera: hay trabajo en marcha.", en: "Wait: work is running."), true);
+            self.say(
+                tr!(es: "Espera: hay trabajo en marcha.", en: "Wait: work is running."),
+                true,
+            );
             return None;
         }
         if !self.connected() {
-            self.say(tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."), true);
+            self.say(
+                tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."),
+                true,
+            );
             return None;
         }
         let plan = self.built_plan();
@@ -505,7 +577,10 @@ impl App {
                 self.lambda.partial(&plan)
             }
         };
-        let lp = LoadedPlan { plan: partial, base_dir: self.base_dir.clone() };
+        let lp = LoadedPlan {
+            plan: partial,
+            base_dir: self.base_dir.clone(),
+        };
         let (findings, _) = crate::plan::validate::validate(&lp);
         if let Some(p) = findings.problems.first() {
             self.say(p.text(), true);
@@ -519,7 +594,10 @@ impl App {
 
     fn try_now(&mut self) -> Option<Cmd> {
         if !self.connected() {
-            self.say(tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."), true);
+            self.say(
+                tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."),
+                true,
+            );
             return None;
         }
         let job = self.try_it.job(&self.built_plan())?;

@@ -32,7 +32,11 @@ pub enum Answer {
 
 impl Confirm {
     pub fn new(question: Text, what: What) -> Confirm {
-        Confirm { question, what, yes: false }
+        Confirm {
+            question,
+            what,
+            yes: false,
+        }
     }
 
     pub fn key(&mut self, k: KeyEvent) -> Answer {
@@ -51,24 +55,46 @@ impl Confirm {
 
     pub fn render(&self, f: &mut Frame, area: Rect, lang: Lang) {
         let w = area.width.saturating_sub(8).min(64);
-        let r = Rect::new(area.x + (area.width - w) / 2, area.y + area.height / 3, w, 7.min(area.height));
+        let r = Rect::new(
+            area.x + (area.width - w) / 2,
+            area.y + area.height / 3,
+            w,
+            7.min(area.height),
+        );
         f.render_widget(Clear, r);
         let sel = Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD);
-        let (y, n) = if self.yes { (sel, Style::default()) } else { (Style::default(), sel) };
+        let (y, n) = if self.yes {
+            (sel, Style::default())
+        } else {
+            (Style::default(), sel)
+        };
         let lines = vec![
             Line::raw(self.question.get(lang).to_string()),
             Line::raw(""),
             Line::from(vec![
-                Span::styled(format!(" {} ", Text::fixed("Sí (s)", "Yes (y)").get(lang)), y),
+                Span::styled(
+                    format!(" {} ", Text::fixed("Sí (s)", "Yes (y)").get(lang)),
+                    y,
+                ),
                 Span::raw("   "),
-                Span::styled(format!(" {} ", Text::fixed("No (n)", "No (n)").get(lang)), n),
+                Span::styled(
+                    format!(" {} ", Text::fixed("No (n)", "No (n)").get(lang)),
+                    n,
+                ),
             ]),
         ];
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(Style::default().fg(Color::Red))
-            .title(Text::fixed(" Confirmar ", " Confirm ").get(lang).to_string());
-        f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), r);
+            .title(
+                Text::fixed(" Confirmar ", " Confirm ")
+                    .get(lang)
+                    .to_string(),
+            );
+        f.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+            r,
+        );
     }
 }
 
@@ -86,7 +112,10 @@ mod tests {
         let mut c = Confirm::new(Text::same("?"), What::Quit);
         assert!(matches!(c.key(key(KeyCode::Enter)), Answer::No));
         c.key(key(KeyCode::Left));
-        assert!(matches!(c.key(key(KeyCode::Enter)), Answer::Yes(What::Quit)));
+        assert!(matches!(
+            c.key(key(KeyCode::Enter)),
+            Answer::Yes(What::Quit)
+        ));
         assert!(matches!(c.key(key(KeyCode::Char('y'))), Answer::Yes(_)));
     }
 }

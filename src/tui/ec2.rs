@@ -21,7 +21,15 @@ pub const PORTS: usize = 4;
 pub const ROLE: usize = 5;
 pub const USER_DATA: usize = 6;
 
-pub const TYPES: &[&str] = &["t2.micro", "t3.micro", "t3.small", "t4g.micro", "t4g.small", "c7i-flex.large", "m7i-flex.large"];
+pub const TYPES: &[&str] = &[
+    "t2.micro",
+    "t3.micro",
+    "t3.small",
+    "t4g.micro",
+    "t4g.small",
+    "c7i-flex.large",
+    "m7i-flex.large",
+];
 
 pub fn explain() -> Text {
     Text::fixed(
@@ -54,16 +62,39 @@ impl Ec2Screen {
         let i = p.instances.first();
         let sg = p.security_groups.first();
         let s = |f: fn(&Instance) -> &String, d: &str| i.map_or(d.to_string(), |i| f(i).clone());
-        let role = p.roles.iter().find(|r| r.trusted_service == "ec2.amazonaws.com").map(|r| r.name.clone());
+        let role = p
+            .roles
+            .iter()
+            .find(|r| r.trusted_service == "ec2.amazonaws.com")
+            .map(|r| r.name.clone());
         Ec2Screen {
             form: Form::new(vec![
-                Field::text(Text::fixed("Nombre", "Name"), &s(|i| &i.name, "servidor-web")),
+                Field::text(
+                    Text::fixed("Nombre", "Name"),
+                    &s(|i| &i.name, "servidor-web"),
+                ),
                 Field::text(Text::fixed("AMI", "AMI"), &s(|i| &i.ami, "al2023")),
-                Field::choice(Text::fixed("Tipo", "Type"), &s(|i| &i.instance_type, "t3.micro"), TYPES.iter().map(|t| t.to_string()).collect()),
-                Field::text(Text::fixed("Grupo de seguridad", "Security group"), sg.map_or("web-http-https", |g| g.name.as_str())),
-                Field::text(Text::fixed("Puertos abiertos", "Open ports"), &sg.map_or("http, https".into(), |g| g.ingress.join(", "))),
-                Field::text(Text::fixed("Rol", "Role"), &i.map(|i| i.role.clone()).or(role).unwrap_or_default()),
-                Field::text(Text::fixed("Datos de usuario", "User data"), &s(|i| &i.user_data, "")),
+                Field::choice(
+                    Text::fixed("Tipo", "Type"),
+                    &s(|i| &i.instance_type, "t3.micro"),
+                    TYPES.iter().map(|t| t.to_string()).collect(),
+                ),
+                Field::text(
+                    Text::fixed("Grupo de seguridad", "Security group"),
+                    sg.map_or("web-http-https", |g| g.name.as_str()),
+                ),
+                Field::text(
+                    Text::fixed("Puertos abiertos", "Open ports"),
+                    &sg.map_or("http, https".into(), |g| g.ingress.join(", ")),
+                ),
+                Field::text(
+                    Text::fixed("Rol", "Role"),
+                    &i.map(|i| i.role.clone()).or(role).unwrap_or_default(),
+                ),
+                Field::text(
+                    Text::fixed("Datos de usuario", "User data"),
+                    &s(|i| &i.user_data, ""),
+                ),
             ]),
             base_dir: lp.base_dir.clone(),
             free_tier: Vec::new(),
@@ -77,7 +108,9 @@ impl Ec2Screen {
         if rel.is_empty() {
             return None;
         }
-        std::fs::metadata(self.base_dir.join(rel)).ok().map(|m| m.len() as usize)
+        std::fs::metadata(self.base_dir.join(rel))
+            .ok()
+            .map(|m| m.len() as usize)
     }
 
     pub fn errors(&self) -> Vec<(usize, Text)> {
@@ -95,8 +128,14 @@ impl Ec2Screen {
         }
         let rel = self.form.get(USER_DATA).trim();
         match self.user_data_size() {
-            None if !rel.is_empty() => e.push((USER_DATA, tr!(es: "no se puede leer {rel}", en: "cannot read {rel}"))),
-            Some(n) if n > USER_DATA_MAX => e.push((USER_DATA, tr!(es: "{n} bytes: el límite es 16 KB", en: "{n} bytes: the limit is 16 KB"))),
+            None if !rel.is_empty() => e.push((
+                USER_DATA,
+                tr!(es: "no se puede leer {rel}", en: "cannot read {rel}"),
+            )),
+            Some(n) if n > USER_DATA_MAX => e.push((
+                USER_DATA,
+                tr!(es: "{n} bytes: el límite es 16 KB", en: "{n} bytes: the limit is 16 KB"),
+            )),
             _ => {}
         }
         e
@@ -105,7 +144,11 @@ impl Ec2Screen {
     fn parts(&self) -> (SecurityGroup, Instance) {
         let sg = self.form.get(SG).trim().to_string();
         (
-            SecurityGroup { name: sg.clone(), description: "HTTP and HTTPS from anywhere".into(), ingress: self.form.list(PORTS) },
+            SecurityGroup {
+                name: sg.clone(),
+                description: "HTTP and HTTPS from anywhere".into(),
+                ingress: self.form.list(PORTS),
+            },
             Instance {
                 name: self.form.get(NAME).trim().into(),
                 ami: self.form.get(AMI).trim().into(),
@@ -139,17 +182,45 @@ impl Ec2Screen {
 
     pub fn partial(&self, plan: &Plan) -> Plan {
         let (sg, i) = self.parts();
-        let roles = plan.roles.iter().filter(|r| r.name == i.role).cloned().collect();
-        Plan { version: plan.version, roles, groups: vec![], users: vec![], security_groups: vec![sg], instances: vec![i], buckets: vec![], lambdas: vec![] }
+        let roles = plan
+            .roles
+            .iter()
+            .filter(|r| r.name == i.role)
+            .cloned()
+            .collect();
+        Plan {
+            version: plan.version,
+            roles,
+            groups: vec![],
+            users: vec![],
+            security_groups: vec![sg],
+            instances: vec![i],
+            buckets: vec![],
+            lambdas: vec![],
+        }
     }
 
     pub fn calls(&self) -> Vec<Call> {
         let (sg, i) = self.parts();
-        let ports: Vec<String> = sg.ingress.iter().filter_map(|p| ingress_port(p)).map(|p| p.to_string()).collect();
+        let ports: Vec<String> = sg
+            .ingress
+            .iter()
+            .filter_map(|p| ingress_port(p))
+            .map(|p| p.to_string())
+            .collect();
         let (n, g, t, r) = (&i.name, &sg.name, &i.instance_type, &i.role);
         let mut c = vec![
-            Call::new("ssm:GetParameter al2023", "aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
-            Call::new(format!("ec2:CreateSecurityGroup {g}"), format!("aws ec2 create-security-group --group-name {g} --description '{}'", sg.description)),
+            Call::new(
+                "ssm:GetParameter al2023",
+                "aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+            ),
+            Call::new(
+                format!("ec2:CreateSecurityGroup {g}"),
+                format!(
+                    "aws ec2 create-security-group --group-name {g} --description '{}'",
+                    sg.description
+                ),
+            ),
         ];
         for p in &ports {
             c.push(Call::new(
@@ -161,7 +232,10 @@ impl Ec2Screen {
             format!("ec2:RunInstances {n} {t}"),
             format!("aws ec2 run-instances --image-id ami-… --instance-type {t} --security-groups {g} --iam-instance-profile Name={r} --user-data file://{} --metadata-options HttpTokens=required --tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value={n}}}]'", i.user_data),
         ));
-        c.push(Call::new("ec2:DescribeInstances (wait running)", "aws ec2 wait instance-running --filters Name=tag:Name,Values=".to_string() + n));
+        c.push(Call::new(
+            "ec2:DescribeInstances (wait running)",
+            "aws ec2 wait instance-running --filters Name=tag:Name,Values=".to_string() + n,
+        ));
         c
     }
 }
@@ -190,7 +264,17 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
             Text::fixed("✗ fuera de la capa gratuita", "✗ not free tier")
         })
     };
-    view::step(f, area, c, &explain(), &s.form, &s.errors(), &marks, extra, &s.calls());
+    view::step(
+        f,
+        area,
+        c,
+        &explain(),
+        &s.form,
+        &s.errors(),
+        &marks,
+        extra,
+        &s.calls(),
+    );
 }
 
 #[cfg(test)]
@@ -206,7 +290,11 @@ mod tests {
         let mut a = app();
         a.update(key(KeyCode::Char('4')));
         assert_eq!(a.screen, Screen::Ec2);
-        assert!(a.ec2.user_data_size().is_some_and(|n| n > 0 && n < USER_DATA_MAX));
+        assert!(
+            a.ec2
+                .user_data_size()
+                .is_some_and(|n| n > 0 && n < USER_DATA_MAX)
+        );
         match a.update(key(KeyCode::Enter)) {
             Some(Cmd::Apply(lp)) => {
                 assert_eq!(lp.plan.instances[0].name, "servidor-web");
@@ -215,7 +303,12 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        a.update(Msg::Engine(Event::InstanceRunning { name: "servidor-web".into(), id: "i-0abc".into(), public_ip: Some("203.0.113.7".into()), public_dns: None }));
+        a.update(Msg::Engine(Event::InstanceRunning {
+            name: "servidor-web".into(),
+            id: "i-0abc".into(),
+            public_ip: Some("203.0.113.7".into()),
+            public_dns: None,
+        }));
         assert!(render(&a, 120, 40).contains("203.0.113.7"));
     }
 
@@ -235,6 +328,8 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        snapshots(Screen::Ec2, "ec2", |a| a.ec2.free_tier = vec!["t3.micro".into(), "t3.small".into()]);
+        snapshots(Screen::Ec2, "ec2", |a| {
+            a.ec2.free_tier = vec!["t3.micro".into(), "t3.small".into()]
+        });
     }
 }

@@ -1,6 +1,7 @@
 //! Screen 3: the user's access keys — list with status and age, create (secret shown once), save to a
 //! credentials profile, deactivate, reactivate, delete (confirmed). At most two per user.
 
+use super::app::Cmd;
 use super::confirm::{Confirm, What};
 use super::keymap::Action;
 use super::user::masked;
@@ -10,7 +11,6 @@ use crate::engine::Secret;
 use crate::i18n::{Lang, Text};
 use crate::plan::Plan;
 use crate::tr;
-use super::app::Cmd;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -72,7 +72,14 @@ impl KeysScreen {
             Action::NewKey => return (Some(Cmd::CreateKey(user)), None),
             Action::SaveKey => match &self.fresh {
                 Some((id, secret)) => {
-                    return (Some(Cmd::SaveKey { profile: user, id: id.clone(), secret: secret.clone() }), None);
+                    return (
+                        Some(Cmd::SaveKey {
+                            profile: user,
+                            id: id.clone(),
+                            secret: secret.clone(),
+                        }),
+                        None,
+                    );
                 }
                 None => {
                     self.error = Some(tr!(
@@ -84,7 +91,14 @@ impl KeysScreen {
             Action::Deactivate | Action::Reactivate => {
                 if let Some(k) = self.selected() {
                     let active = a == Action::Reactivate;
-                    return (Some(Cmd::SetKeyActive { user, id: k.id.clone(), active }), None);
+                    return (
+                        Some(Cmd::SetKeyActive {
+                            user,
+                            id: k.id.clone(),
+                            active,
+                        }),
+                        None,
+                    );
                 }
             }
             Action::DeleteKey => {
@@ -117,35 +131,83 @@ fn age(now: i64, created: Option<i64>, lang: Lang) -> String {
 }
 
 pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &KeysScreen, now: i64) {
-    let [left, right] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
-    widgets::render_text(f, left, Text::fixed("Qué es", "What it is").get(lang), widgets::para(explain().get(lang)));
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
+    widgets::render_text(
+        f,
+        left,
+        Text::fixed("Qué es", "What it is").get(lang),
+        widgets::para(explain().get(lang)),
+    );
     let mut lines = Vec::new();
     if s.list.is_empty() {
-        lines.push(Line::styled(Text::fixed("Este usuario no tiene claves.", "This user has no keys.").get(lang).to_string(), dim()));
+        lines.push(Line::styled(
+            Text::fixed("Este usuario no tiene claves.", "This user has no keys.")
+                .get(lang)
+                .to_string(),
+            dim(),
+        ));
     }
     for (i, k) in s.list.iter().enumerate() {
-        let status = if k.active { Text::fixed("activa", "active") } else { Text::fixed("inactiva", "inactive") };
-        let style = if i == s.sel { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
-        let color = if k.active { Color::Green } else { Color::DarkGray };
+        let status = if k.active {
+            Text::fixed("activa", "active")
+        } else {
+            Text::fixed("inactiva", "inactive")
+        };
+        let style = if i == s.sel {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        let color = if k.active {
+            Color::Green
+        } else {
+            Color::DarkGray
+        };
         lines.push(Line::styled(
-            format!("{} {}  {:<9} {}", if i == s.sel { "▸" } else { " " }, k.id, status.get(lang), age(now, k.created_epoch, lang)),
+            format!(
+                "{} {}  {:<9} {}",
+                if i == s.sel { "▸" } else { " " },
+                k.id,
+                status.get(lang),
+                age(now, k.created_epoch, lang)
+            ),
             style.fg(color),
         ));
     }
     lines.push(Line::styled(format!("{}/2", s.list.len()), dim()));
     lines.push(Line::raw(""));
     if let Some((id, secret)) = &s.fresh {
-        let t = Text::fixed("Clave nueva — el secreto se muestra solo esta vez:", "New key — the secret is shown this once only:");
-        lines.push(Line::styled(t.get(lang).to_string(), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)));
+        let t = Text::fixed(
+            "Clave nueva — el secreto se muestra solo esta vez:",
+            "New key — the secret is shown this once only:",
+        );
+        lines.push(Line::styled(
+            t.get(lang).to_string(),
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+        ));
         lines.push(Line::raw(format!("  AWS_ACCESS_KEY_ID     = {id}")));
-        lines.push(Line::raw(format!("  AWS_SECRET_ACCESS_KEY = {}", masked(secret, s.revealed))));
-        let t = Text::fixed("v: ver · s: guardar en ~/.aws/credentials (0600)", "v: reveal · s: save to ~/.aws/credentials (0600)");
+        lines.push(Line::raw(format!(
+            "  AWS_SECRET_ACCESS_KEY = {}",
+            masked(secret, s.revealed)
+        )));
+        let t = Text::fixed(
+            "v: ver · s: guardar en ~/.aws/credentials (0600)",
+            "v: reveal · s: save to ~/.aws/credentials (0600)",
+        );
         lines.push(Line::styled(format!("  {}", t.get(lang)), dim()));
     }
     if let Some(e) = &s.error {
         lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style()));
     }
-    widgets::render_text(f, right, Text::fixed("Claves de acceso", "Access keys").get(lang), lines);
+    widgets::render_text(
+        f,
+        right,
+        Text::fixed("Claves de acceso", "Access keys").get(lang),
+        lines,
+    );
 }
 
 #[cfg(test)]
@@ -156,7 +218,11 @@ mod tests {
     use crossterm::event::KeyCode;
 
     fn keyinfo(id: &str, active: bool) -> KeyInfo {
-        KeyInfo { id: id.into(), active, created_epoch: Some(1_790_000_000 - 7200) }
+        KeyInfo {
+            id: id.into(),
+            active,
+            created_epoch: Some(1_790_000_000 - 7200),
+        }
     }
 
     #[test]
@@ -164,39 +230,59 @@ mod tests {
         let mut a = app();
         a.update(key(KeyCode::Char('3')));
         assert_eq!(a.screen, Screen::Keys);
-        assert!(matches!(a.update(key(KeyCode::Char('n'))), Some(Cmd::CreateKey(u)) if u == "alumno"));
-        a.update(Msg::KeyCreated(Ok(("AKIAFAKE0000EXAMPLE".into(), Secret::new("fake/SECRET/value".into())))));
+        assert!(
+            matches!(a.update(key(KeyCode::Char('n'))), Some(Cmd::CreateKey(u)) if u == "alumno")
+        );
+        a.update(Msg::KeyCreated(Ok((
+            "AKIAFAKE0000EXAMPLE".into(),
+            Secret::new("fake/SECRET/value".into()),
+        ))));
         a.update(Msg::Keys(Ok(vec![keyinfo("AKIAFAKE0000EXAMPLE", true)])));
         let shown = render(&a, 120, 40);
         assert!(shown.contains("AKIAFAKE0000EXAMPLE") && !shown.contains("fake/SECRET/value"));
         a.update(key(KeyCode::Char('v')));
         assert!(render(&a, 120, 40).contains("fake/SECRET/value"));
-        assert!(matches!(a.update(key(KeyCode::Char('s'))), Some(Cmd::SaveKey { profile, .. }) if profile == "alumno"));
+        assert!(
+            matches!(a.update(key(KeyCode::Char('s'))), Some(Cmd::SaveKey { profile, .. }) if profile == "alumno")
+        );
         a.busy = None;
         assert!(a.update(key(KeyCode::Char('x'))).is_none());
         assert!(a.confirm.is_some());
         // Enter on the default answer (No) deletes nothing.
         assert!(a.update(key(KeyCode::Enter)).is_none());
         a.update(key(KeyCode::Char('x')));
-        assert!(matches!(a.update(key(KeyCode::Char('y'))), Some(Cmd::DeleteKey { id, .. }) if id == "AKIAFAKE0000EXAMPLE"));
+        assert!(
+            matches!(a.update(key(KeyCode::Char('y'))), Some(Cmd::DeleteKey { id, .. }) if id == "AKIAFAKE0000EXAMPLE")
+        );
     }
 
     #[test]
     fn at_most_two() {
         let mut a = app();
         a.screen = Screen::Keys;
-        a.update(Msg::Keys(Ok(vec![keyinfo("AKIA1", true), keyinfo("AKIA2", false)])));
+        a.update(Msg::Keys(Ok(vec![
+            keyinfo("AKIA1", true),
+            keyinfo("AKIA2", false),
+        ])));
         assert!(a.update(key(KeyCode::Char('n'))).is_none());
         assert!(a.keys.error.is_some());
         a.update(key(KeyCode::Down));
-        assert!(matches!(a.update(key(KeyCode::Char('a'))), Some(Cmd::SetKeyActive { id, active: true, .. }) if id == "AKIA2"));
+        assert!(
+            matches!(a.update(key(KeyCode::Char('a'))), Some(Cmd::SetKeyActive { id, active: true, .. }) if id == "AKIA2")
+        );
     }
 
     #[test]
     fn snapshot() {
         snapshots(Screen::Keys, "keys", |a| {
-            a.keys.list = vec![keyinfo("AKIAFAKE0000EXAMPLE", true), keyinfo("AKIAFAKE1111EXAMPLE", false)];
-            a.keys.fresh("AKIAFAKE1111EXAMPLE".into(), Secret::new("fake-secret-never-shown".into()));
+            a.keys.list = vec![
+                keyinfo("AKIAFAKE0000EXAMPLE", true),
+                keyinfo("AKIAFAKE1111EXAMPLE", false),
+            ];
+            a.keys.fresh(
+                "AKIAFAKE1111EXAMPLE".into(),
+                Secret::new("fake-secret-never-shown".into()),
+            );
         });
     }
 }

@@ -52,7 +52,10 @@ pub struct LambdaScreen {
 
 impl LambdaScreen {
     pub fn from_plan(plan: &Plan) -> LambdaScreen {
-        let bucket = plan.buckets.first().map_or("fotos-alumno-2026".to_string(), |b| b.name.clone());
+        let bucket = plan
+            .buckets
+            .first()
+            .map_or("fotos-alumno-2026".to_string(), |b| b.name.clone());
         let base = plan.lambdas.first().cloned().unwrap_or_else(|| Lambda {
             name: "redimensionar-foto".into(),
             runtime: "provided.al2023".into(),
@@ -60,7 +63,11 @@ impl LambdaScreen {
             handler: "bootstrap".into(),
             architecture: "x86_64".into(),
             role: "lambda-s3".into(),
-            output: Output { bucket: bucket.clone(), prefix: "output/".into(), suffix: None },
+            output: Output {
+                bucket: bucket.clone(),
+                prefix: "output/".into(),
+                suffix: None,
+            },
             max_width: 1024,
             max_height: 1024,
             memory_mb: 256,
@@ -69,21 +76,39 @@ impl LambdaScreen {
             triggers: vec![],
         });
         let t = base.triggers.first();
-        let ev = t.and_then(|t| t.events.first().cloned()).unwrap_or_else(|| "s3:ObjectCreated:Put".into());
+        let ev = t
+            .and_then(|t| t.events.first().cloned())
+            .unwrap_or_else(|| "s3:ObjectCreated:Put".into());
         LambdaScreen {
             form: Form::new(vec![
                 Field::text(Text::fixed("Bucket", "Bucket"), &bucket),
                 Field::text(Text::fixed("Función", "Function"), &base.name),
-                Field::choice(Text::fixed("Runtime", "Runtime"), &base.runtime, RUNTIMES.iter().map(|r| r.0.to_string()).collect()),
-                Field::text(Text::fixed("Rol de la función", "Function role"), &base.role),
-                Field::text(Text::fixed("Prefijo de salida", "Output prefix"), &base.output.prefix),
+                Field::choice(
+                    Text::fixed("Runtime", "Runtime"),
+                    &base.runtime,
+                    RUNTIMES.iter().map(|r| r.0.to_string()).collect(),
+                ),
+                Field::text(
+                    Text::fixed("Rol de la función", "Function role"),
+                    &base.role,
+                ),
+                Field::text(
+                    Text::fixed("Prefijo de salida", "Output prefix"),
+                    &base.output.prefix,
+                ),
                 Field::choice(
                     Text::fixed("Eventos", "Events"),
                     &ev,
                     vec!["s3:ObjectCreated:Put".into(), "s3:ObjectCreated:*".into()],
                 ),
-                Field::text(Text::fixed("Prefijo del disparador", "Trigger prefix"), t.map_or("input/", |t| t.prefix.as_str())),
-                Field::text(Text::fixed("Sufijo del disparador", "Trigger suffix"), t.map_or("", |t| t.suffix.as_str())),
+                Field::text(
+                    Text::fixed("Prefijo del disparador", "Trigger prefix"),
+                    t.map_or("input/", |t| t.prefix.as_str()),
+                ),
+                Field::text(
+                    Text::fixed("Sufijo del disparador", "Trigger suffix"),
+                    t.map_or("", |t| t.suffix.as_str()),
+                ),
             ]),
             ack: t.is_some_and(|t| t.allow_recursion),
             base,
@@ -101,7 +126,11 @@ impl LambdaScreen {
             prefix: self.form.get(PREFIX).to_string(),
             suffix: self.form.get(SUFFIX).to_string(),
         };
-        let out = FunctionOutput { bucket: self.bucket(), prefix: self.form.get(OUT_PREFIX).to_string(), suffix: self.base.output.suffix.clone() };
+        let out = FunctionOutput {
+            bucket: self.bucket(),
+            prefix: self.form.get(OUT_PREFIX).to_string(),
+            suffix: self.base.output.suffix.clone(),
+        };
         loopcheck::check(&t, &out).map_err(|e| e.text())
     }
 
@@ -161,20 +190,61 @@ impl LambdaScreen {
 
     pub fn partial(&self, plan: &Plan) -> Plan {
         let (b, l) = self.parts();
-        let roles = plan.roles.iter().filter(|r| r.name == l.role).cloned().collect();
-        Plan { version: plan.version, roles, groups: vec![], users: vec![], security_groups: vec![], instances: vec![], buckets: vec![b], lambdas: vec![l] }
+        let roles = plan
+            .roles
+            .iter()
+            .filter(|r| r.name == l.role)
+            .cloned()
+            .collect();
+        Plan {
+            version: plan.version,
+            roles,
+            groups: vec![],
+            users: vec![],
+            security_groups: vec![],
+            instances: vec![],
+            buckets: vec![b],
+            lambdas: vec![l],
+        }
     }
 
     pub fn calls(&self) -> Vec<Call> {
         let (b, l) = self.parts();
         let (bn, f, rt, r) = (&b.name, &l.name, &l.runtime, &l.role);
-        let (ev, pre, suf) = (self.form.get(EVENTS), self.form.get(PREFIX), self.form.get(SUFFIX));
+        let (ev, pre, suf) = (
+            self.form.get(EVENTS),
+            self.form.get(PREFIX),
+            self.form.get(SUFFIX),
+        );
         vec![
-            Call::new(format!("s3:CreateBucket {bn}"), format!("aws s3api create-bucket --bucket {bn}")),
-            Call::new(format!("lambda:CreateFunction {f} ({rt})"), format!("aws lambda create-function --function-name {f} --runtime {rt} --handler bootstrap --role arn:aws:iam::…:role/{r} --zip-file fileb://resizer.zip")),
-            Call::new("lambda:PutFunctionRecursionConfig Terminate", format!("aws lambda put-function-recursion-config --function-name {f} --recursive-loop Terminate")),
-            Call::new(format!("lambda:AddPermission s3 → {f}"), format!("aws lambda add-permission --function-name {f} --principal s3.amazonaws.com --action lambda:InvokeFunction --statement-id s3 --source-arn arn:aws:s3:::{bn} --source-account …")),
-            Call::new(format!("s3:PutBucketNotificationConfiguration {ev} {pre}*{suf}"), format!("aws s3api put-bucket-notification-configuration --bucket {bn} --notification-configuration file://notification.json")),
+            Call::new(
+                format!("s3:CreateBucket {bn}"),
+                format!("aws s3api create-bucket --bucket {bn}"),
+            ),
+            Call::new(
+                format!("lambda:CreateFunction {f} ({rt})"),
+                format!(
+                    "aws lambda create-function --function-name {f} --runtime {rt} --handler bootstrap --role arn:aws:iam::…:role/{r} --zip-file fileb://resizer.zip"
+                ),
+            ),
+            Call::new(
+                "lambda:PutFunctionRecursionConfig Terminate",
+                format!(
+                    "aws lambda put-function-recursion-config --function-name {f} --recursive-loop Terminate"
+                ),
+            ),
+            Call::new(
+                format!("lambda:AddPermission s3 → {f}"),
+                format!(
+                    "aws lambda add-permission --function-name {f} --principal s3.amazonaws.com --action lambda:InvokeFunction --statement-id s3 --source-arn arn:aws:s3:::{bn} --source-account …"
+                ),
+            ),
+            Call::new(
+                format!("s3:PutBucketNotificationConfiguration {ev} {pre}*{suf}"),
+                format!(
+                    "aws s3api put-bucket-notification-configuration --bucket {bn} --notification-configuration file://notification.json"
+                ),
+            ),
         ]
     }
 }
@@ -186,8 +256,14 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen, today: &s
         Ok(r) => {
             let (label, style) = match r.verdict {
                 Verdict::Safe => (Text::fixed("✓ sin bucle", "✓ no loop"), ok_style()),
-                Verdict::Risk => (Text::fixed("⚠ RIESGO de bucle", "⚠ loop RISK"), Style::default().fg(Color::Yellow)),
-                Verdict::Loop => (Text::fixed("✗ BUCLE infinito", "✗ infinite LOOP"), err_style()),
+                Verdict::Risk => (
+                    Text::fixed("⚠ RIESGO de bucle", "⚠ loop RISK"),
+                    Style::default().fg(Color::Yellow),
+                ),
+                Verdict::Loop => (
+                    Text::fixed("✗ BUCLE infinito", "✗ infinite LOOP"),
+                    err_style(),
+                ),
             };
             extra.push(Line::styled(format!("  {}", label.get(lang)), style));
             for reason in r.reasons.iter().take(2) {
@@ -200,7 +276,14 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen, today: &s
                 extra.push(Line::styled(format!("    → {}", fix.get(lang)), dim()));
             }
             if r.verdict != Verdict::Safe {
-                let t = if s.ack { Text::fixed("riesgo aceptado (allow_recursion)", "risk accepted (allow_recursion)") } else { Text::fixed("bloqueado: ! para aceptar", "blocked: ! to accept") };
+                let t = if s.ack {
+                    Text::fixed(
+                        "riesgo aceptado (allow_recursion)",
+                        "risk accepted (allow_recursion)",
+                    )
+                } else {
+                    Text::fixed("bloqueado: ! para aceptar", "blocked: ! to accept")
+                };
                 extra.push(Line::styled(format!("    {}", t.get(lang)), style));
             }
         }
@@ -210,10 +293,25 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen, today: &s
         if i != RUNTIME {
             return None;
         }
-        let dep = RUNTIMES.iter().find(|r| r.0 == v).map(|r| r.1).unwrap_or("");
-        runtime_deprecated(v, today).then(|| tr!(es: "⚠ obsoleto desde {dep}", en: "⚠ deprecated since {dep}"))
+        let dep = RUNTIMES
+            .iter()
+            .find(|r| r.0 == v)
+            .map(|r| r.1)
+            .unwrap_or("");
+        runtime_deprecated(v, today)
+            .then(|| tr!(es: "⚠ obsoleto desde {dep}", en: "⚠ deprecated since {dep}"))
     };
-    view::step(f, area, c, &explain(), &s.form, &s.errors(), &marks, extra, &s.calls());
+    view::step(
+        f,
+        area,
+        c,
+        &explain(),
+        &s.form,
+        &s.errors(),
+        &marks,
+        extra,
+        &s.calls(),
+    );
 }
 
 #[cfg(test)]
@@ -267,6 +365,8 @@ mod tests {
     #[test]
     fn snapshot() {
         snapshots(Screen::Lambda, "lambda", |_| {});
-        snapshots(Screen::Lambda, "lambda_loop", |a| a.lambda.form.fields[OUT_PREFIX].value = "input/".into());
+        snapshots(Screen::Lambda, "lambda_loop", |a| {
+            a.lambda.form.fields[OUT_PREFIX].value = "input/".into()
+        });
     }
 }

@@ -55,7 +55,14 @@ pub async fn run(ctx: &Ctx, plan: Option<PathBuf>) -> u8 {
             }
         },
     };
-    runtime::run(ctx.global.clone(), ctx.lang, ctx.state_dir.clone(), lp, plan).await
+    runtime::run(
+        ctx.global.clone(),
+        ctx.lang,
+        ctx.state_dir.clone(),
+        lp,
+        plan,
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -73,7 +80,13 @@ pub mod testing {
     pub fn app() -> App {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/plans/walkthrough.toml");
         let lp = crate::plan::load(std::path::Path::new(path)).expect("walkthrough plan");
-        let mut a = App::new(Lang::En, lp, Some("assets/plans/walkthrough.toml".into()), "2026-11-20".into(), 1_790_000_000);
+        let mut a = App::new(
+            Lang::En,
+            lp,
+            Some("assets/plans/walkthrough.toml".into()),
+            "2026-11-20".into(),
+            1_790_000_000,
+        );
         a.ident = Some(Identity {
             account: "000000000000".into(),
             arn: "arn:aws:iam::000000000000:root".into(),
@@ -95,15 +108,38 @@ pub mod testing {
     }
 
     pub fn journal() -> Vec<Entry> {
-        let e = |res: Res| Entry { res, confirmed: true };
+        let e = |res: Res| Entry {
+            res,
+            confirmed: true,
+        };
         vec![
-            e(Res::Role { name: "ec2-s3-dynamodb".into() }),
-            e(Res::RolePolicy { role: "ec2-s3-dynamodb".into(), arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess".into() }),
-            e(Res::InstanceProfile { name: "ec2-s3-dynamodb".into() }),
-            e(Res::Group { name: "ec2-admins".into() }),
-            e(Res::User { name: "alumno".into() }),
-            e(Res::Membership { user: "alumno".into(), group: "ec2-admins".into() }),
-            Entry { res: Res::AccessKey { user: "alumno".into(), id: None }, confirmed: false },
+            e(Res::Role {
+                name: "ec2-s3-dynamodb".into(),
+            }),
+            e(Res::RolePolicy {
+                role: "ec2-s3-dynamodb".into(),
+                arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess".into(),
+            }),
+            e(Res::InstanceProfile {
+                name: "ec2-s3-dynamodb".into(),
+            }),
+            e(Res::Group {
+                name: "ec2-admins".into(),
+            }),
+            e(Res::User {
+                name: "alumno".into(),
+            }),
+            e(Res::Membership {
+                user: "alumno".into(),
+                group: "ec2-admins".into(),
+            }),
+            Entry {
+                res: Res::AccessKey {
+                    user: "alumno".into(),
+                    id: None,
+                },
+                confirmed: false,
+            },
         ]
     }
 

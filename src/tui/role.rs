@@ -46,11 +46,18 @@ fn ec2_role(plan: &Plan) -> Option<&Role> {
 impl RoleScreen {
     pub fn from_plan(plan: &Plan) -> RoleScreen {
         let (name, trust, policies) = match ec2_role(plan) {
-            Some(r) => (r.name.clone(), r.trusted_service.clone(), r.policies.clone()),
+            Some(r) => (
+                r.name.clone(),
+                r.trusted_service.clone(),
+                r.policies.clone(),
+            ),
             None => (
                 "ec2-s3-dynamodb".into(),
                 "ec2.amazonaws.com".into(),
-                vec!["AmazonS3FullAccess".into(), "AmazonDynamoDBFullAccess".into()],
+                vec![
+                    "AmazonS3FullAccess".into(),
+                    "AmazonDynamoDBFullAccess".into(),
+                ],
             ),
         };
         RoleScreen {
@@ -76,7 +83,10 @@ impl RoleScreen {
             e.push((NAME, t));
         }
         if self.form.list(POLICIES).is_empty() {
-            e.push((POLICIES, tr!(es: "elige al menos una política", en: "choose at least one policy")));
+            e.push((
+                POLICIES,
+                tr!(es: "elige al menos una política", en: "choose at least one policy"),
+            ));
         }
         e
     }
@@ -92,7 +102,10 @@ impl RoleScreen {
     /// Puts the form into the plan, replacing the EC2 role (the first role trusting EC2).
     pub fn write(&self, plan: &mut Plan) {
         let role = self.role();
-        let pos = plan.roles.iter().position(|r| r.trusted_service == "ec2.amazonaws.com");
+        let pos = plan
+            .roles
+            .iter()
+            .position(|r| r.trusted_service == "ec2.amazonaws.com");
         match pos.or(if plan.roles.is_empty() { None } else { Some(0) }) {
             Some(i) => {
                 let old = plan.roles[i].name.clone();
@@ -124,7 +137,9 @@ impl RoleScreen {
         let svc = self.form.get(TRUST).to_string();
         let mut c = vec![Call::new(
             format!("iam:CreateRole {n} (trust {svc})"),
-            format!("aws iam create-role --role-name {n} --assume-role-policy-document file://trust-{svc}.json"),
+            format!(
+                "aws iam create-role --role-name {n} --assume-role-policy-document file://trust-{svc}.json"
+            ),
         )];
         for p in self.form.list(POLICIES) {
             c.push(Call::new(
@@ -138,14 +153,21 @@ impl RoleScreen {
         ));
         c.push(Call::new(
             format!("iam:AddRoleToInstanceProfile {n}"),
-            format!("aws iam add-role-to-instance-profile --instance-profile-name {n} --role-name {n}"),
+            format!(
+                "aws iam add-role-to-instance-profile --instance-profile-name {n} --role-name {n}"
+            ),
         ));
         c
     }
 }
 
 pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &RoleScreen) {
-    let hint = if s.form.list(POLICIES).iter().any(|p| p.ends_with("FullAccess")) {
+    let hint = if s
+        .form
+        .list(POLICIES)
+        .iter()
+        .any(|p| p.ends_with("FullAccess"))
+    {
         vec![Line::styled(
             format!("  * {}", Text::fixed(
                 "…FullAccess da todo sobre el servicio: bien para aprender, demasiado para producción.",
@@ -156,7 +178,17 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &RoleScreen) {
     } else {
         vec![]
     };
-    view::step(f, area, c, &explain(), &s.form, &s.errors(), &|_, _| None, hint, &s.calls());
+    view::step(
+        f,
+        area,
+        c,
+        &explain(),
+        &s.form,
+        &s.errors(),
+        &|_, _| None,
+        hint,
+        &s.calls(),
+    );
 }
 
 #[cfg(test)]
@@ -171,7 +203,10 @@ mod tests {
         let mut a = app();
         a.screen = Screen::Role;
         assert_eq!(a.role.name(), "ec2-s3-dynamodb");
-        assert_eq!(a.role.form.list(POLICIES), vec!["AmazonS3FullAccess", "AmazonDynamoDBFullAccess"]);
+        assert_eq!(
+            a.role.form.list(POLICIES),
+            vec!["AmazonS3FullAccess", "AmazonDynamoDBFullAccess"]
+        );
         match a.update(key(KeyCode::Enter)) {
             Some(Cmd::Apply(lp)) => {
                 assert_eq!(lp.plan.roles.len(), 1);
@@ -190,7 +225,7 @@ mod tests {
         typed(&mut a, " x");
         assert_eq!(a.role.name(), "ec2-s3-dynamodb x");
         assert!(!a.role.errors().is_empty());
-        assert!(matches!(a.update(key(KeyCode::Enter)), None));
+        assert!(a.update(key(KeyCode::Enter)).is_none());
         // Enter left the field; Tab re-enters it, two more reach the policies.
         for _ in 0..3 {
             a.update(key(KeyCode::Tab));
@@ -199,9 +234,17 @@ mod tests {
             Some(Cmd::SearchPolicies(q)) => assert_eq!(q, "l"),
             other => panic!("{other:?}"),
         }
-        a.update(Msg::Policies { query: "l".into(), found: Ok(vec![("AWSLambdaBasicExecutionRole".into(), "arn".into())]) });
+        a.update(Msg::Policies {
+            query: "l".into(),
+            found: Ok(vec![("AWSLambdaBasicExecutionRole".into(), "arn".into())]),
+        });
         a.update(key(KeyCode::Char(' ')));
-        assert!(a.role.form.list(POLICIES).contains(&"AWSLambdaBasicExecutionRole".to_string()));
+        assert!(
+            a.role
+                .form
+                .list(POLICIES)
+                .contains(&"AWSLambdaBasicExecutionRole".to_string())
+        );
     }
 
     #[test]

@@ -51,10 +51,23 @@ impl RollbackScreen {
         for e in live {
             children.entry(parent(e)).or_default().push(e);
         }
-        fn walk(rows: &mut Vec<Row>, kids: &BTreeMap<Option<String>, Vec<&Entry>>, at: Option<String>, depth: usize, old: &BTreeMap<String, Row>, seen: &mut BTreeSet<String>) {
+        fn walk(
+            rows: &mut Vec<Row>,
+            kids: &BTreeMap<Option<String>, Vec<&Entry>>,
+            at: Option<String>,
+            depth: usize,
+            old: &BTreeMap<String, Row>,
+            seen: &mut BTreeSet<String>,
+        ) {
             let Some(list) = kids.get(&at) else { return };
             let mut list = list.clone();
-            list.sort_by(|a, b| b.res.delete_rank().cmp(&a.res.delete_rank()).reverse().then(a.res.key().cmp(&b.res.key())));
+            list.sort_by(|a, b| {
+                b.res
+                    .delete_rank()
+                    .cmp(&a.res.delete_rank())
+                    .reverse()
+                    .then(a.res.key().cmp(&b.res.key()))
+            });
             for e in list {
                 let k = e.res.key();
                 if !seen.insert(k.clone()) {
@@ -89,7 +102,12 @@ impl RollbackScreen {
                 }
             }
             Action::DeleteSel if !self.running => {
-                let keys: Vec<String> = self.rows.iter().filter(|r| r.selected).map(|r| r.res.key()).collect();
+                let keys: Vec<String> = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.selected)
+                    .map(|r| r.res.key())
+                    .collect();
                 if keys.is_empty() {
                     return None;
                 }
@@ -122,7 +140,11 @@ impl RollbackScreen {
     }
 
     pub fn failed_keys(&self) -> Vec<String> {
-        self.rows.iter().filter(|r| matches!(r.state, RowState::Failed(_))).map(|r| r.res.key()).collect()
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.state, RowState::Failed(_)))
+            .map(|r| r.res.key())
+            .collect()
     }
 
     fn row(&mut self, key: &str) -> Option<&mut Row> {
@@ -132,7 +154,9 @@ impl RollbackScreen {
     /// Follows the rollback's events; true when the rollback finished.
     pub fn event(&mut self, ev: &Event) -> bool {
         match ev {
-            Event::ApiCall { service, target, .. } if service == "rollback" => {
+            Event::ApiCall {
+                service, target, ..
+            } if service == "rollback" => {
                 self.current = Some(target.clone());
                 if let Some(r) = self.row(target) {
                     r.state = RowState::Working;
@@ -144,7 +168,10 @@ impl RollbackScreen {
                     r.selected = false;
                 }
             }
-            Event::Failed { step: Step::Rollback, error } => {
+            Event::Failed {
+                step: Step::Rollback,
+                error,
+            } => {
                 if let Some(k) = self.current.clone()
                     && let Some(r) = self.row(&k)
                 {
@@ -173,12 +200,27 @@ pub fn explain() -> Text {
 
 pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &RollbackScreen) {
     let [top, list] = Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
-    widgets::render_text(f, top, Text::fixed("Deshacer", "Roll back").get(lang), widgets::para(explain().get(lang)));
+    widgets::render_text(
+        f,
+        top,
+        Text::fixed("Deshacer", "Roll back").get(lang),
+        widgets::para(explain().get(lang)),
+    );
     let mut lines = Vec::new();
     if s.rows.is_empty() {
-        lines.push(Line::styled(Text::fixed("El diario está vacío: no hay nada que deshacer.", "The journal is empty: nothing to roll back.").get(lang).to_string(), dim()));
+        lines.push(Line::styled(
+            Text::fixed(
+                "El diario está vacío: no hay nada que deshacer.",
+                "The journal is empty: nothing to roll back.",
+            )
+            .get(lang)
+            .to_string(),
+            dim(),
+        ));
     }
-    let skip = s.cursor.saturating_sub(list.height.saturating_sub(3) as usize);
+    let skip = s
+        .cursor
+        .saturating_sub(list.height.saturating_sub(3) as usize);
     for (i, r) in s.rows.iter().enumerate().skip(skip) {
         let (mark, style) = match &r.state {
             RowState::Idle => ("  ", Style::default()),
@@ -188,15 +230,32 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &RollbackScreen) {
             RowState::Failed(_) => ("✗ ", err_style()),
         };
         let sel = if r.selected { "[x]" } else { "[ ]" };
-        let unsure = if r.confirmed { String::new() } else { Text::fixed(" (sin confirmar)", " (unconfirmed)").get(lang).to_string() };
-        let mut line = format!("{mark}{sel} {}{}{unsure}", "  ".repeat(r.depth), r.res.label(lang));
+        let unsure = if r.confirmed {
+            String::new()
+        } else {
+            Text::fixed(" (sin confirmar)", " (unconfirmed)")
+                .get(lang)
+                .to_string()
+        };
+        let mut line = format!(
+            "{mark}{sel} {}{}{unsure}",
+            "  ".repeat(r.depth),
+            r.res.label(lang)
+        );
         if let RowState::Failed(t) = &r.state {
             line.push_str(&format!(" — {}", t.get(lang)));
         }
-        let style = if i == s.cursor { style.add_modifier(Modifier::REVERSED) } else { style };
+        let style = if i == s.cursor {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
         lines.push(Line::styled(line, style));
     }
-    let title = Text::fixed("Diario (Espacio marca · D borra lo marcado · A todo)", "Journal (Space selects · D deletes selection · A all)");
+    let title = Text::fixed(
+        "Diario (Espacio marca · D borra lo marcado · A todo)",
+        "Journal (Space selects · D deletes selection · A all)",
+    );
     widgets::render_text(f, list, title.get(lang), lines);
 }
 
@@ -217,21 +276,53 @@ mod tests {
         a.update(key(KeyCode::Char(' ')));
         assert!(a.update(key(KeyCode::Char('D'))).is_none());
         assert!(a.confirm.is_some());
-        assert!(a.update(key(KeyCode::Enter)).is_none(), "Enter alone means No");
+        assert!(
+            a.update(key(KeyCode::Enter)).is_none(),
+            "Enter alone means No"
+        );
         a.update(key(KeyCode::Char('D')));
         match a.update(key(KeyCode::Char('y'))) {
             Some(Cmd::Rollback(Some(k))) => assert_eq!(k, vec!["role:ec2-s3-dynamodb".to_string()]),
             other => panic!("{other:?}"),
         }
-        let pol = Res::RolePolicy { role: "ec2-s3-dynamodb".into(), arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess".into() };
-        a.update(Msg::Engine(Event::ApiCall { service: "rollback".into(), operation: "Delete".into(), target: pol.key() }));
-        a.update(Msg::Engine(Event::Deleted { resource: pol.clone() }));
-        let role = Res::Role { name: "ec2-s3-dynamodb".into() };
-        a.update(Msg::Engine(Event::ApiCall { service: "rollback".into(), operation: "Delete".into(), target: role.key() }));
-        a.update(Msg::Engine(Event::Failed { step: Step::Rollback, error: Text::same("DeleteConflict") }));
-        assert!(matches!(a.update(Msg::Engine(Event::Done { ok: false, created: 0, existing: 1, failed: 1 })), Some(Cmd::RefreshJournal)));
+        let pol = Res::RolePolicy {
+            role: "ec2-s3-dynamodb".into(),
+            arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess".into(),
+        };
+        a.update(Msg::Engine(Event::ApiCall {
+            service: "rollback".into(),
+            operation: "Delete".into(),
+            target: pol.key(),
+        }));
+        a.update(Msg::Engine(Event::Deleted {
+            resource: pol.clone(),
+        }));
+        let role = Res::Role {
+            name: "ec2-s3-dynamodb".into(),
+        };
+        a.update(Msg::Engine(Event::ApiCall {
+            service: "rollback".into(),
+            operation: "Delete".into(),
+            target: role.key(),
+        }));
+        a.update(Msg::Engine(Event::Failed {
+            step: Step::Rollback,
+            error: Text::same("DeleteConflict"),
+        }));
+        assert!(matches!(
+            a.update(Msg::Engine(Event::Done {
+                ok: false,
+                created: 0,
+                existing: 1,
+                failed: 1
+            })),
+            Some(Cmd::RefreshJournal)
+        ));
         assert_eq!(a.rollback.failed_keys(), vec![role.key()]);
-        assert!(matches!(a.update(key(KeyCode::Char('r'))), Some(Cmd::Rollback(Some(_)))));
+        assert!(matches!(
+            a.update(key(KeyCode::Char('r'))),
+            Some(Cmd::Rollback(Some(_)))
+        ));
     }
 
     #[test]

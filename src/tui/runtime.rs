@@ -19,7 +19,11 @@ type Tx = UnboundedSender<Msg>;
 type Engine = Arc<OnceLock<Arc<engine::Ctx>>>;
 
 /// Connects without printing anything (the screen is ours): sandbox progress goes to the log file.
-async fn connect(global: Global, state_dir: PathBuf, events: engine::Events) -> Result<(engine::Ctx, Identity), Text> {
+async fn connect(
+    global: Global,
+    state_dir: PathBuf,
+    events: engine::Events,
+) -> Result<(engine::Ctx, Identity), Text> {
     let mut settings = CloudSettings {
         profile: global.profile.clone(),
         region: global.region.clone(),
@@ -29,7 +33,9 @@ async fn connect(global: Global, state_dir: PathBuf, events: engine::Events) -> 
     if global.sandbox {
         let sd = state_dir.clone();
         let sb = tokio::task::spawn_blocking(move || {
-            crate::sandbox::start(&sd, &crate::paths::data_dir(), &mut |l| tracing::info!("sandbox: {l}"))
+            crate::sandbox::start(&sd, &crate::paths::data_dir(), &mut |l| {
+                tracing::info!("sandbox: {l}")
+            })
         })
         .await
         .map_err(|e| Text::same(e.to_string()))??;
@@ -39,11 +45,22 @@ async fn connect(global: Global, state_dir: PathBuf, events: engine::Events) -> 
     let id = cloud.whoami().await.map_err(|e| e.text())?;
     let journal = Journal::open(&state_dir, &id.account, &cloud.region)?;
     let provider = crate::cli_apply::resizer_provider(state_dir);
-    Ok((engine::Ctx::new(cloud, journal, events, id.account.clone(), provider), id))
+    Ok((
+        engine::Ctx::new(cloud, journal, events, id.account.clone(), provider),
+        id,
+    ))
 }
 
-pub async fn run(global: Global, lang: Lang, state_dir: PathBuf, lp: crate::plan::LoadedPlan, plan_path: Option<PathBuf>) -> u8 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+pub async fn run(
+    global: Global,
+    lang: Lang,
+    state_dir: PathBuf,
+    lp: crate::plan::LoadedPlan,
+    plan_path: Option<PathBuf>,
+) -> u8 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     let mut app = App::new(lang, lp, plan_path, crate::plan::validate::today(), now);
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let (ev_tx, mut ev_rx) = unbounded_channel::<Event>();
@@ -127,7 +144,10 @@ pub async fn run(global: Global, lang: Lang, state_dir: PathBuf, lp: crate::plan
 }
 
 fn not_connected() -> Msg {
-    Msg::Status(tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."), true)
+    Msg::Status(
+        tr!(es: "Aún no hay conexión con AWS.", en: "Not connected to AWS yet."),
+        true,
+    )
 }
 
 /// Runs a command in the background; its answer comes back as a `Msg`.
@@ -144,23 +164,40 @@ pub fn perform(cmd: Cmd, engine: &Engine, tx: &Tx, state_dir: &std::path::Path) 
         Cmd::SavePlan(plan) => {
             let path = state_dir.join("wizard-plan.toml");
             let msg = match crate::plan::to_toml(&plan).and_then(|t| {
-                std::fs::create_dir_all(state_dir).and_then(|()| std::fs::write(&path, t)).map_err(|e| Text::same(e.to_string()))
+                std::fs::create_dir_all(state_dir)
+                    .and_then(|()| std::fs::write(&path, t))
+                    .map_err(|e| Text::same(e.to_string()))
             }) {
                 Ok(()) => {
                     let p = path.display().to_string();
-                    Msg::Status(tr!(es: "Plan guardado en {p}", en: "Plan saved to {p}"), false)
+                    Msg::Status(
+                        tr!(es: "Plan guardado en {p}", en: "Plan saved to {p}"),
+                        false,
+                    )
                 }
                 Err(t) => Msg::Status(t, true),
             };
             let _ = tx.send(msg);
         }
-        Cmd::SaveKey { profile, id, secret } => {
+        Cmd::SaveKey {
+            profile,
+            id,
+            secret,
+        } => {
             tokio::task::spawn_blocking(move || {
                 let path = engine::secrets::credentials_path();
-                let msg = match engine::secrets::save_access_key(&path, &profile, &id, secret.expose()) {
+                let msg = match engine::secrets::save_access_key(
+                    &path,
+                    &profile,
+                    &id,
+                    secret.expose(),
+                ) {
                     Ok(()) => {
                         let p = path.display().to_string();
-                        Msg::Status(tr!(es: "Clave guardada en {p}, perfil [{profile}] (modo 0600)", en: "Key saved in {p}, profile [{profile}] (mode 0600)"), false)
+                        Msg::Status(
+                            tr!(es: "Clave guardada en {p}, perfil [{profile}] (modo 0600)", en: "Key saved in {p}, profile [{profile}] (mode 0600)"),
+                            false,
+                        )
                     }
                     Err(t) => Msg::Status(t, true),
                 };
@@ -189,12 +226,25 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
             Err(x) if x.is_not_found() => Ok(vec![]),
             r => r.map_err(|x| x.text()),
         }),
-        Cmd::CreateKey(user) => Msg::KeyCreated(c.create_access_key(&user).await.map(|(id, s)| (id, Secret::new(s))).map_err(|x| x.text())),
-        Cmd::SetKeyActive { user, id, active } => match c.set_access_key_active(&user, &id, active).await {
-            Ok(()) if active => Msg::Status(tr!(es: "Clave {id} reactivada", en: "Key {id} reactivated"), false),
-            Ok(()) => Msg::Status(tr!(es: "Clave {id} desactivada", en: "Key {id} deactivated"), false),
-            Err(x) => Msg::Status(x.text(), true),
-        },
+        Cmd::CreateKey(user) => Msg::KeyCreated(
+            c.create_access_key(&user)
+                .await
+                .map(|(id, s)| (id, Secret::new(s)))
+                .map_err(|x| x.text()),
+        ),
+        Cmd::SetKeyActive { user, id, active } => {
+            match c.set_access_key_active(&user, &id, active).await {
+                Ok(()) if active => Msg::Status(
+                    tr!(es: "Clave {id} reactivada", en: "Key {id} reactivated"),
+                    false,
+                ),
+                Ok(()) => Msg::Status(
+                    tr!(es: "Clave {id} desactivada", en: "Key {id} deactivated"),
+                    false,
+                ),
+                Err(x) => Msg::Status(x.text(), true),
+            }
+        }
         Cmd::DeleteKey { user, id } => match c.delete_access_key(&user, &id).await {
             Ok(()) => Msg::Status(tr!(es: "Clave {id} borrada", en: "Key {id} deleted"), false),
             Err(x) => Msg::Status(x.text(), true),
@@ -216,8 +266,16 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
 async fn rollback(e: &engine::Ctx, keys: Option<Vec<String>>) {
     let Some(keys) = keys else {
         if let Err(t) = engine::rollback::rollback(&e.cloud, e.journal.clone(), &e.tx, None).await {
-            e.emit(Event::Failed { step: engine::Step::Rollback, error: t });
-            e.emit(Event::Done { ok: false, created: 0, existing: 0, failed: 1 });
+            e.emit(Event::Failed {
+                step: engine::Step::Rollback,
+                error: t,
+            });
+            e.emit(Event::Done {
+                ok: false,
+                created: 0,
+                existing: 0,
+                failed: 1,
+            });
         }
         return;
     };
@@ -233,7 +291,9 @@ async fn rollback(e: &engine::Ctx, keys: Option<Vec<String>>) {
             let (mut ok, mut done) = (true, 0);
             while let Some(ev) = sub_rx.recv().await {
                 match ev {
-                    Event::Done { ok: o, existing, .. } => {
+                    Event::Done {
+                        ok: o, existing, ..
+                    } => {
                         ok &= o;
                         done += existing;
                     }
@@ -251,8 +311,16 @@ async fn rollback(e: &engine::Ctx, keys: Option<Vec<String>>) {
         done += d;
         if let Err(t) = r {
             ok = false;
-            e.emit(Event::Failed { step: engine::Step::Rollback, error: t });
+            e.emit(Event::Failed {
+                step: engine::Step::Rollback,
+                error: t,
+            });
         }
     }
-    e.emit(Event::Done { ok, created: 0, existing: done, failed: usize::from(!ok) });
+    e.emit(Event::Done {
+        ok,
+        created: 0,
+        existing: done,
+        failed: usize::from(!ok),
+    });
 }

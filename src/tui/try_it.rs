@@ -43,11 +43,18 @@ pub struct TryScreen {
 
 /// The first .jpg in assets/photos (next to the binary's sources, or under the working directory).
 pub fn sample_photo() -> Option<PathBuf> {
-    for dir in [PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/photos")), PathBuf::from("assets/photos")] {
+    for dir in [
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/photos")),
+        PathBuf::from("assets/photos"),
+    ] {
         if let Ok(rd) = std::fs::read_dir(&dir) {
             let mut jpgs: Vec<PathBuf> = rd
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("jpg") || x.eq_ignore_ascii_case("jpeg")))
+                .filter(|p| {
+                    p.extension().is_some_and(|x| {
+                        x.eq_ignore_ascii_case("jpg") || x.eq_ignore_ascii_case("jpeg")
+                    })
+                })
                 .collect();
             jpgs.sort();
             if let Some(p) = jpgs.into_iter().next() {
@@ -62,7 +69,9 @@ impl TryScreen {
     pub fn job(&mut self, plan: &Plan) -> Option<Job> {
         let l = plan.lambdas.first();
         let (Some(l), Some(photo)) = (l, sample_photo()) else {
-            self.error = Some(tr!(es: "Falta la función del paso 5 o la foto de ejemplo (assets/photos).", en: "The step 5 function or the sample photo (assets/photos) is missing."));
+            self.error = Some(
+                tr!(es: "Falta la función del paso 5 o la foto de ejemplo (assets/photos).", en: "The step 5 function or the sample photo (assets/photos) is missing."),
+            );
             return None;
         };
         let t = l.triggers.first();
@@ -91,29 +100,54 @@ impl TryScreen {
 /// Runs the job against the cloud (spawned by the runtime).
 pub async fn run(cloud: &Cloud, job: Job) -> Result<Outcome, Text> {
     let body = std::fs::read(&job.photo).map_err(|e| Text::same(e.to_string()))?;
-    let file = job.photo.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "photo.jpg".into());
-    let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s).to_string();
+    let file = job
+        .photo
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "photo.jpg".into());
+    let stem = file
+        .rsplit_once('.')
+        .map_or(file.as_str(), |(s, _)| s)
+        .to_string();
     let input_key = format!("{}{file}", job.input_prefix);
-    let start_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    let start_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
     let t0 = Instant::now();
     let input_size = body.len() as u64;
-    cloud.put_bytes(&job.bucket, &input_key, body, Some("image/jpeg")).await.map_err(|e| e.text())?;
+    cloud
+        .put_bytes(&job.bucket, &input_key, body, Some("image/jpeg"))
+        .await
+        .map_err(|e| e.text())?;
     let mut found = None;
     while t0.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(400)).await;
-        let objs = cloud.list_objects(&job.bucket, &job.output_prefix).await.map_err(|e| e.text())?;
+        let objs = cloud
+            .list_objects(&job.bucket, &job.output_prefix)
+            .await
+            .map_err(|e| e.text())?;
         if let Some((k, n)) = objs.into_iter().find(|(k, _)| k.contains(&stem)) {
             found = Some((k, n));
             break;
         }
     }
     let elapsed_ms = t0.elapsed().as_millis();
-    let logs = cloud.function_logs(&job.function, start_ms).await.unwrap_or_default();
+    let logs = cloud
+        .function_logs(&job.function, start_ms)
+        .await
+        .unwrap_or_default();
     let (output_key, output_size) = match found {
         Some((k, n)) => (Some(k), n.max(0) as u64),
         None => (None, 0),
     };
-    Ok(Outcome { input_key, input_size, output_key, output_size, elapsed_ms, logs })
+    Ok(Outcome {
+        input_key,
+        input_size,
+        output_key,
+        output_size,
+        elapsed_ms,
+        logs,
+    })
 }
 
 pub fn explain() -> Text {
@@ -128,22 +162,50 @@ pub fn explain() -> Text {
 }
 
 pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &TryScreen, log: &[String]) {
-    let [left, right] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
     let ex = widgets::para(explain().get(lang));
-    widgets::render_text(f, left, Text::fixed("Qué pasa", "What happens").get(lang), ex);
+    widgets::render_text(
+        f,
+        left,
+        Text::fixed("Qué pasa", "What happens").get(lang),
+        ex,
+    );
     let mut lines = Vec::new();
     if s.running {
-        lines.push(Line::raw(Text::fixed("Subiendo y esperando el resultado…", "Uploading and waiting for the result…").get(lang).to_string()));
-        lines.extend(log.iter().rev().take(3).rev().map(|l| Line::styled(l.clone(), dim())));
+        lines.push(Line::raw(
+            Text::fixed(
+                "Subiendo y esperando el resultado…",
+                "Uploading and waiting for the result…",
+            )
+            .get(lang)
+            .to_string(),
+        ));
+        lines.extend(
+            log.iter()
+                .rev()
+                .take(3)
+                .rev()
+                .map(|l| Line::styled(l.clone(), dim())),
+        );
     } else if let Some(o) = &s.outcome {
         let (ik, is) = (&o.input_key, o.input_size);
-        lines.push(Line::raw(tr!(es: "subida: {ik} ({is} bytes)", en: "uploaded: {ik} ({is} bytes)").get(lang).to_string()));
+        lines.push(Line::raw(
+            tr!(es: "subida: {ik} ({is} bytes)", en: "uploaded: {ik} ({is} bytes)")
+                .get(lang)
+                .to_string(),
+        ));
         match &o.output_key {
             Some(k) => {
                 let (os, ms) = (o.output_size, o.elapsed_ms);
-                let pct = if is > 0 { os * 100 / is } else { 0 };
+                let pct = (os * 100).checked_div(is).unwrap_or(0);
                 lines.push(Line::styled(tr!(es: "✓ resultado: {k} ({os} bytes, {pct}% del original)", en: "✓ result: {k} ({os} bytes, {pct}% of the original)").get(lang).to_string(), ok_style()));
-                lines.push(Line::styled(tr!(es: "  tardó {ms} ms", en: "  took {ms} ms").get(lang).to_string(), ok_style()));
+                lines.push(Line::styled(
+                    tr!(es: "  tardó {ms} ms", en: "  took {ms} ms")
+                        .get(lang)
+                        .to_string(),
+                    ok_style(),
+                ));
             }
             None => {
                 let secs = WAIT.as_secs();
@@ -151,10 +213,22 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &TryScreen, log: &[Strin
             }
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled(Text::fixed("Registros de la función:", "Function logs:").get(lang).to_string(), dim()));
+        lines.push(Line::styled(
+            Text::fixed("Registros de la función:", "Function logs:")
+                .get(lang)
+                .to_string(),
+            dim(),
+        ));
         lines.extend(o.logs.iter().map(|l| Line::raw(format!("  {l}"))));
     } else {
-        lines.push(Line::raw(Text::fixed("Enter: subir la foto de ejemplo.", "Enter: upload the sample photo.").get(lang).to_string()));
+        lines.push(Line::raw(
+            Text::fixed(
+                "Enter: subir la foto de ejemplo.",
+                "Enter: upload the sample photo.",
+            )
+            .get(lang)
+            .to_string(),
+        ));
     }
     if let Some(e) = &s.error {
         lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style()));
@@ -189,7 +263,10 @@ mod tests {
         }
         match a.update(key(KeyCode::Enter)) {
             Some(Cmd::TryIt(j)) => {
-                assert_eq!((j.input_prefix.as_str(), j.output_prefix.as_str()), ("input/", "output/"));
+                assert_eq!(
+                    (j.input_prefix.as_str(), j.output_prefix.as_str()),
+                    ("input/", "output/")
+                );
                 assert_eq!(j.function, "redimensionar-foto");
             }
             other => panic!("{other:?}"),
@@ -202,6 +279,8 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        snapshots(Screen::TryIt, "try_it", |a| a.try_it.outcome = Some(outcome()));
+        snapshots(Screen::TryIt, "try_it", |a| {
+            a.try_it.outcome = Some(outcome())
+        });
     }
 }

@@ -45,13 +45,27 @@ impl UserScreen {
     pub fn from_plan(plan: &Plan) -> UserScreen {
         let u = plan.users.first();
         let g = plan.groups.first();
-        let policies = g.map(|g| g.policies.clone()).unwrap_or_else(|| vec!["AmazonEC2FullAccess".into()]);
+        let policies = g
+            .map(|g| g.policies.clone())
+            .unwrap_or_else(|| vec!["AmazonEC2FullAccess".into()]);
         UserScreen {
             form: Form::new(vec![
-                Field::text(Text::fixed("Usuario", "User name"), u.map_or("alumno", |u| u.name.as_str())),
-                Field::toggle(Text::fixed("Acceso a la consola", "Console access"), u.is_none_or(|u| u.console_access)),
-                Field::text(Text::fixed("Grupo", "Group"), g.map_or("ec2-admins", |g| g.name.as_str())),
-                Field::picker(Text::fixed("Políticas del grupo", "Group policies"), &policies),
+                Field::text(
+                    Text::fixed("Usuario", "User name"),
+                    u.map_or("alumno", |u| u.name.as_str()),
+                ),
+                Field::toggle(
+                    Text::fixed("Acceso a la consola", "Console access"),
+                    u.is_none_or(|u| u.console_access),
+                ),
+                Field::text(
+                    Text::fixed("Grupo", "Group"),
+                    g.map_or("ec2-admins", |g| g.name.as_str()),
+                ),
+                Field::picker(
+                    Text::fixed("Políticas del grupo", "Group policies"),
+                    &policies,
+                ),
                 Field::choice(
                     Text::fixed("Claves de acceso", "Access keys"),
                     &u.map_or(1, |u| u.access_keys).to_string(),
@@ -79,14 +93,20 @@ impl UserScreen {
             e.push((GROUP, t));
         }
         if self.form.list(POLICIES).is_empty() {
-            e.push((POLICIES, tr!(es: "elige al menos una política", en: "choose at least one policy")));
+            e.push((
+                POLICIES,
+                tr!(es: "elige al menos una política", en: "choose at least one policy"),
+            ));
         }
         e
     }
 
     fn parts(&self) -> (Group, User) {
         (
-            Group { name: self.group(), policies: self.form.list(POLICIES) },
+            Group {
+                name: self.group(),
+                policies: self.form.list(POLICIES),
+            },
             User {
                 name: self.name(),
                 groups: vec![self.group()],
@@ -110,20 +130,38 @@ impl UserScreen {
 
     pub fn partial(&self, plan: &Plan) -> Plan {
         let (g, u) = self.parts();
-        Plan { version: plan.version, roles: vec![], groups: vec![g], users: vec![u], security_groups: vec![], instances: vec![], buckets: vec![], lambdas: vec![] }
+        Plan {
+            version: plan.version,
+            roles: vec![],
+            groups: vec![g],
+            users: vec![u],
+            security_groups: vec![],
+            instances: vec![],
+            buckets: vec![],
+            lambdas: vec![],
+        }
     }
 
     pub fn calls(&self) -> Vec<Call> {
         let (u, g) = (self.name(), self.group());
-        let mut c = vec![Call::new(format!("iam:CreateGroup {g}"), format!("aws iam create-group --group-name {g}"))];
+        let mut c = vec![Call::new(
+            format!("iam:CreateGroup {g}"),
+            format!("aws iam create-group --group-name {g}"),
+        )];
         for p in self.form.list(POLICIES) {
             c.push(Call::new(
                 format!("iam:AttachGroupPolicy {p}"),
                 format!("aws iam attach-group-policy --group-name {g} --policy-arn arn:aws:iam::aws:policy/{p}"),
             ));
         }
-        c.push(Call::new(format!("iam:CreateUser {u}"), format!("aws iam create-user --user-name {u}")));
-        c.push(Call::new(format!("iam:AddUserToGroup {u} → {g}"), format!("aws iam add-user-to-group --user-name {u} --group-name {g}")));
+        c.push(Call::new(
+            format!("iam:CreateUser {u}"),
+            format!("aws iam create-user --user-name {u}"),
+        ));
+        c.push(Call::new(
+            format!("iam:AddUserToGroup {u} → {g}"),
+            format!("aws iam add-user-to-group --user-name {u} --group-name {g}"),
+        ));
         if self.form.on(CONSOLE) {
             c.push(Call::new(
                 format!("iam:CreateLoginProfile {u}"),
@@ -131,7 +169,10 @@ impl UserScreen {
             ));
         }
         for _ in 0..self.form.get(KEYS).parse::<u8>().unwrap_or(0) {
-            c.push(Call::new(format!("iam:CreateAccessKey {u}"), format!("aws iam create-access-key --user-name {u}")));
+            c.push(Call::new(
+                format!("iam:CreateAccessKey {u}"),
+                format!("aws iam create-access-key --user-name {u}"),
+            ));
         }
         c
     }
@@ -139,17 +180,37 @@ impl UserScreen {
 
 /// `••••••••` unless revealed.
 pub fn masked(secret: &Secret, revealed: bool) -> String {
-    if revealed { secret.expose().to_string() } else { "•".repeat(12) }
+    if revealed {
+        secret.expose().to_string()
+    } else {
+        "•".repeat(12)
+    }
 }
 
 pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &UserScreen) {
     let mut extra = Vec::new();
     if let Some((pw, url)) = &s.password {
-        let label = Text::fixed("Contraseña de consola (se muestra una vez; v: ver)", "Console password (shown once; v: reveal)");
-        extra.push(Line::styled(format!("  * {}: {}", label.get(c.lang), masked(pw, s.revealed)), Style::default().fg(Color::Yellow)));
+        let label = Text::fixed(
+            "Contraseña de consola (se muestra una vez; v: ver)",
+            "Console password (shown once; v: reveal)",
+        );
+        extra.push(Line::styled(
+            format!("  * {}: {}", label.get(c.lang), masked(pw, s.revealed)),
+            Style::default().fg(Color::Yellow),
+        ));
         extra.push(Line::styled(format!("     {url}"), dim()));
     }
-    view::step(f, area, c, &explain(), &s.form, &s.errors(), &|_, _| None, extra, &s.calls());
+    view::step(
+        f,
+        area,
+        c,
+        &explain(),
+        &s.form,
+        &s.errors(),
+        &|_, _| None,
+        extra,
+        &s.calls(),
+    );
 }
 
 #[cfg(test)]
@@ -191,7 +252,12 @@ mod tests {
         a.update(key(KeyCode::Tab));
         a.update(key(KeyCode::Char(' ')));
         assert!(!a.user.form.on(CONSOLE));
-        assert!(!a.user.calls().iter().any(|c| c.api.contains("LoginProfile")));
+        assert!(
+            !a.user
+                .calls()
+                .iter()
+                .any(|c| c.api.contains("LoginProfile"))
+        );
     }
 
     #[test]

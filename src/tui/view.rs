@@ -44,13 +44,21 @@ pub fn step(
     extra: Vec<Line>,
     calls: &[Call],
 ) {
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
-    let [left, right] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(top);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(top);
     let title = Text::fixed("Qué es", "What it is");
-    widgets::render_text(f, left, title.get(c.lang), widgets::para(explain.get(c.lang)));
+    widgets::render_text(
+        f,
+        left,
+        title.get(c.lang),
+        widgets::para(explain.get(c.lang)),
+    );
     let ftitle = Text::fixed("Datos (Tab: editar)", "Settings (Tab: edit)");
     widgets::render_form(f, right, c.lang, &ftitle, form, errors, marks, extra);
-    let [bl, br] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let [bl, br] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     widgets::render_calls(f, bl, c.lang, calls, c.show_cli);
     widgets::render_checks(f, br, c.lang, &c.checks, &c.log);
 }
@@ -87,10 +95,18 @@ pub fn draw(f: &mut Frame, app: &App) {
 }
 
 fn header(f: &mut Frame, area: Rect, app: &App) {
-    let mut spans = vec![Span::styled("pasos ", Style::default().add_modifier(Modifier::BOLD))];
+    let mut spans = vec![Span::styled(
+        "pasos ",
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
     for s in Screen::ALL {
         let done = app.done.contains(&s);
-        let label = format!("{}{}{} ", s.index(), if done { "✓" } else { ":" }, s.title().get(app.lang));
+        let label = format!(
+            "{}{}{} ",
+            s.index(),
+            if done { "✓" } else { ":" },
+            s.title().get(app.lang)
+        );
         let style = if s == app.screen {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else if done {
@@ -101,8 +117,14 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(label, style));
     }
     match &app.ident {
-        Some(id) if id.sandbox => spans.push(Span::styled(" SANDBOX ", Style::default().bg(Color::Blue).fg(Color::White))),
-        Some(_) => spans.push(Span::styled(" AWS ", Style::default().bg(Color::Red).fg(Color::White))),
+        Some(id) if id.sandbox => spans.push(Span::styled(
+            " SANDBOX ",
+            Style::default().bg(Color::Blue).fg(Color::White),
+        )),
+        Some(_) => spans.push(Span::styled(
+            " AWS ",
+            Style::default().bg(Color::Red).fg(Color::White),
+        )),
         None => {}
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -111,11 +133,17 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
 fn status_line(f: &mut Frame, area: Rect, app: &App) {
     let mut spans = Vec::new();
     if app.busy.is_some() {
-        spans.push(Span::styled(format!("{} ", SPIN[app.spinner % SPIN.len()]), Style::default().fg(Color::Yellow)));
+        spans.push(Span::styled(
+            format!("{} ", SPIN[app.spinner % SPIN.len()]),
+            Style::default().fg(Color::Yellow),
+        ));
     }
     match &app.status {
         Some((t, true)) => spans.push(Span::styled(t.get(app.lang).to_string(), err_style())),
-        Some((t, false)) => spans.push(Span::styled(t.get(app.lang).to_string(), Style::default().fg(Color::Cyan))),
+        Some((t, false)) => spans.push(Span::styled(
+            t.get(app.lang).to_string(),
+            Style::default().fg(Color::Cyan),
+        )),
         None if app.ident.is_none() && app.conn_error.is_none() => {
             let t = Text::fixed("Conectando con AWS…", "Connecting to AWS…");
             spans.push(Span::styled(t.get(app.lang).to_string(), dim()));
@@ -128,7 +156,10 @@ fn status_line(f: &mut Frame, area: Rect, app: &App) {
 fn footer(f: &mut Frame, area: Rect, app: &App) {
     let mut spans = Vec::new();
     for (k, label) in keymap::footer(app.screen, app.lang) {
-        spans.push(Span::styled(format!("{k}"), Style::default().fg(Color::Black).bg(Color::Gray)));
+        spans.push(Span::styled(
+            k.to_string(),
+            Style::default().fg(Color::Black).bg(Color::Gray),
+        ));
         spans.push(Span::raw(format!(" {label}  ")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -138,13 +169,38 @@ fn help(f: &mut Frame, area: Rect, app: &App) {
     let rows = keymap::help(app.screen, app.lang);
     let h = (rows.len() as u16 + 4).min(area.height);
     let w = 56.min(area.width);
-    let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     let mut lines: Vec<Line> = rows
         .into_iter()
-        .map(|(k, l)| Line::from(vec![Span::styled(format!("{k:>6}  "), Style::default().add_modifier(Modifier::BOLD)), Span::raw(l.to_string())]))
+        .map(|(k, l)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{k:>6}  "),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(l.to_string()),
+            ])
+        })
         .collect();
-    lines.push(Line::styled(Text::fixed("cualquier tecla cierra", "any key closes").get(app.lang).to_string(), dim()));
-    let block = Block::default().borders(Borders::ALL).title(Text::fixed(" Teclas ", " Keys ").get(app.lang).to_string());
+    lines.push(Line::styled(
+        Text::fixed("cualquier tecla cierra", "any key closes")
+            .get(app.lang)
+            .to_string(),
+        dim(),
+    ));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Text::fixed(" Teclas ", " Keys ").get(app.lang).to_string());
     f.render_widget(Clear, r);
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
 }

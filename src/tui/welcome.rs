@@ -25,20 +25,46 @@ pub struct View {
 /// The screen a journaled resource belongs to.
 pub fn screen_of(r: &Res) -> Screen {
     match r {
-        Res::Role { .. } | Res::RolePolicy { .. } | Res::InstanceProfile { .. } | Res::ProfileRole { .. } => Screen::Role,
+        Res::Role { .. }
+        | Res::RolePolicy { .. }
+        | Res::InstanceProfile { .. }
+        | Res::ProfileRole { .. } => Screen::Role,
         Res::AccessKey { .. } => Screen::Keys,
-        Res::Group { .. } | Res::GroupPolicy { .. } | Res::User { .. } | Res::UserPolicy { .. } | Res::LoginProfile { .. } | Res::Membership { .. } => Screen::User,
+        Res::Group { .. }
+        | Res::GroupPolicy { .. }
+        | Res::User { .. }
+        | Res::UserPolicy { .. }
+        | Res::LoginProfile { .. }
+        | Res::Membership { .. } => Screen::User,
         Res::SecurityGroup { .. } | Res::KeyPair { .. } | Res::Instance { .. } => Screen::Ec2,
-        Res::Bucket { .. } | Res::Function { .. } | Res::Permission { .. } | Res::Notification { .. } => Screen::Lambda,
+        Res::Bucket { .. }
+        | Res::Function { .. }
+        | Res::Permission { .. }
+        | Res::Notification { .. } => Screen::Lambda,
     }
 }
 
 impl View {
     pub fn of(app: &App) -> View {
-        let steps = [Screen::Role, Screen::User, Screen::Keys, Screen::Ec2, Screen::Lambda]
-            .into_iter()
-            .map(|s| (s, app.journal.iter().filter(|e| screen_of(&e.res) == s).count(), app.done.contains(&s)))
-            .collect();
+        let steps = [
+            Screen::Role,
+            Screen::User,
+            Screen::Keys,
+            Screen::Ec2,
+            Screen::Lambda,
+        ]
+        .into_iter()
+        .map(|s| {
+            (
+                s,
+                app.journal
+                    .iter()
+                    .filter(|e| screen_of(&e.res) == s)
+                    .count(),
+                app.done.contains(&s),
+            )
+        })
+        .collect();
         View {
             ident: app.ident.clone(),
             error: app.conn_error.clone(),
@@ -65,17 +91,33 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
     let [banner, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let (text, style) = match &v.ident {
         Some(id) if id.sandbox => (
-            Text::fixed(" SANDBOX · entorno local: nada cuesta dinero ", " SANDBOX · local emulator: nothing costs money "),
-            Style::default().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD),
+            Text::fixed(
+                " SANDBOX · entorno local: nada cuesta dinero ",
+                " SANDBOX · local emulator: nothing costs money ",
+            ),
+            Style::default()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD),
         ),
         Some(_) => (
-            Text::fixed(" ⚠ AWS REAL · lo que crees puede costar dinero: deshazlo al terminar ", " ⚠ REAL AWS · what you create may cost money: roll it back when done "),
-            Style::default().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD),
+            Text::fixed(
+                " ⚠ AWS REAL · lo que crees puede costar dinero: deshazlo al terminar ",
+                " ⚠ REAL AWS · what you create may cost money: roll it back when done ",
+            ),
+            Style::default()
+                .bg(Color::Red)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD),
         ),
         None => (Text::fixed(" conectando… ", " connecting… "), dim()),
     };
-    f.render_widget(Paragraph::new(Line::styled(text.get(lang).to_string(), style)), banner);
-    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    f.render_widget(
+        Paragraph::new(Line::styled(text.get(lang).to_string(), style)),
+        banner,
+    );
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
     let mut lines = widgets::para(explain().get(lang));
     lines.push(Line::raw(""));
     let l = |es: &'static str, en: &'static str| Text::fixed(es, en).get(lang).to_string();
@@ -87,18 +129,30 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
                 (l("Región", "Region"), id.region.clone()),
                 (l("Endpoint", "Endpoint"), id.endpoint.clone()),
             ] {
-                lines.push(Line::from(vec![ratatui::text::Span::styled(format!("{k:<9} "), dim()), ratatui::text::Span::raw(val)]));
+                lines.push(Line::from(vec![
+                    ratatui::text::Span::styled(format!("{k:<9} "), dim()),
+                    ratatui::text::Span::raw(val),
+                ]));
             }
         }
         None => match &v.error {
             Some(e) => lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style())),
-            None => lines.push(Line::styled(l("Conectando con AWS…", "Connecting to AWS…"), dim())),
+            None => lines.push(Line::styled(
+                l("Conectando con AWS…", "Connecting to AWS…"),
+                dim(),
+            )),
         },
     }
     let code = lang.code();
-    lines.push(Line::styled(format!("{:<9} {code} (F2)", l("Idioma", "Language")), dim()));
+    lines.push(Line::styled(
+        format!("{:<9} {code} (F2)", l("Idioma", "Language")),
+        dim(),
+    ));
     if let Some(p) = &v.plan {
-        lines.push(Line::styled(tr!(es: "Plan: {p}", en: "Plan: {p}").get(lang).to_string(), dim()));
+        lines.push(Line::styled(
+            tr!(es: "Plan: {p}", en: "Plan: {p}").get(lang).to_string(),
+            dim(),
+        ));
     }
     widgets::render_text(f, left, "pasos", lines);
     let mut steps = Vec::new();
@@ -106,13 +160,34 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
         let (mark, st) = match (done, n) {
             (true, _) => ("✓", tr!(es: "hecho y comprobado", en: "done and verified")),
             (false, 0) => ("·", tr!(es: "pendiente", en: "to do")),
-            (false, n) => ("•", tr!(es: "{n} recursos en el diario", en: "{n} resources in the journal")),
+            (false, n) => (
+                "•",
+                tr!(es: "{n} recursos en el diario", en: "{n} resources in the journal"),
+            ),
         };
-        let style = if *done || *n > 0 { ok_style() } else { Style::default() };
-        steps.push(Line::styled(format!("{mark} {}. {:<8} {}", s.index(), s.title().get(lang), st.get(lang)), style));
+        let style = if *done || *n > 0 {
+            ok_style()
+        } else {
+            Style::default()
+        };
+        steps.push(Line::styled(
+            format!(
+                "{mark} {}. {:<8} {}",
+                s.index(),
+                s.title().get(lang),
+                st.get(lang)
+            ),
+            style,
+        ));
     }
     steps.push(Line::raw(""));
-    steps.push(Line::styled(l("Enter para empezar · ? ayuda · 7 deshacer", "Enter to start · ? help · 7 roll back"), dim()));
+    steps.push(Line::styled(
+        l(
+            "Enter para empezar · ? ayuda · 7 deshacer",
+            "Enter to start · ? help · 7 roll back",
+        ),
+        dim(),
+    ));
     widgets::render_text(f, right, Text::fixed("Pasos", "Steps").get(lang), steps);
 }
 
@@ -141,7 +216,10 @@ mod tests {
     fn connection_error_is_shown() {
         let mut a = app();
         a.ident = None;
-        a.update(Msg::Connected(Err(Text::fixed("sin credenciales", "no credentials"))));
+        a.update(Msg::Connected(Err(Text::fixed(
+            "sin credenciales",
+            "no credentials",
+        ))));
         assert!(render(&a, 80, 24).contains("no credentials"));
     }
 

@@ -28,16 +28,32 @@ pub struct Field {
 
 impl Field {
     pub fn text(label: Text, value: &str) -> Field {
-        Field { label, value: value.to_string(), kind: Kind::Text }
+        Field {
+            label,
+            value: value.to_string(),
+            kind: Kind::Text,
+        }
     }
     pub fn toggle(label: Text, on: bool) -> Field {
-        Field { label, value: yes_no(on).to_string(), kind: Kind::Toggle }
+        Field {
+            label,
+            value: yes_no(on).to_string(),
+            kind: Kind::Toggle,
+        }
     }
     pub fn choice(label: Text, value: &str, options: Vec<String>) -> Field {
-        Field { label, value: value.to_string(), kind: Kind::Choice(options) }
+        Field {
+            label,
+            value: value.to_string(),
+            kind: Kind::Choice(options),
+        }
     }
     pub fn picker(label: Text, items: &[String]) -> Field {
-        Field { label, value: items.join(", "), kind: Kind::Picker }
+        Field {
+            label,
+            value: items.join(", "),
+            kind: Kind::Picker,
+        }
     }
 }
 
@@ -72,7 +88,10 @@ pub enum Outcome {
 
 impl Form {
     pub fn new(fields: Vec<Field>) -> Form {
-        Form { fields, ..Form::default() }
+        Form {
+            fields,
+            ..Form::default()
+        }
     }
     pub fn get(&self, i: usize) -> &str {
         self.fields.get(i).map_or("", |f| f.value.as_str())
@@ -116,7 +135,11 @@ impl Form {
             (Kind::Choice(opts), KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
                 let n = opts.len().max(1);
                 let i = opts.iter().position(|o| *o == field.value).unwrap_or(0);
-                let j = if key.code == KeyCode::Left { (i + n - 1) % n } else { (i + 1) % n };
+                let j = if key.code == KeyCode::Left {
+                    (i + n - 1) % n
+                } else {
+                    (i + 1) % n
+                };
                 if let Some(o) = opts.get(j) {
                     field.value = o.clone();
                 }
@@ -148,7 +171,8 @@ impl Form {
                 field.value = items.join(", ");
             }
             (Kind::Picker, KeyCode::Down) => {
-                self.picker.hi = (self.picker.hi + 1).min(self.picker.results.len().saturating_sub(1));
+                self.picker.hi =
+                    (self.picker.hi + 1).min(self.picker.results.len().saturating_sub(1));
             }
             (Kind::Picker, KeyCode::Up) => self.picker.hi = self.picker.hi.saturating_sub(1),
             _ => return Outcome::Ignored,
@@ -157,19 +181,30 @@ impl Form {
     }
 
     pub fn picker_focused(&self) -> bool {
-        self.editing && self.fields.get(self.focus).is_some_and(|f| f.kind == Kind::Picker)
+        self.editing
+            && self
+                .fields
+                .get(self.focus)
+                .is_some_and(|f| f.kind == Kind::Picker)
     }
 }
 
 pub fn split_list(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 pub fn title_block(title: &str) -> Block<'_> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(Color::DarkGray))
-        .title(Span::styled(title, Style::default().add_modifier(Modifier::BOLD)))
+        .title(Span::styled(
+            title,
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
 }
 
 pub fn err_style() -> Style {
@@ -184,6 +219,7 @@ pub fn dim() -> Style {
 
 /// Renders a form: one line per field, its error below it, and the picker under a focused picker.
 /// `marks(field, option)` decorates choice values (free tier ✓, deprecated ⚠).
+#[allow(clippy::too_many_arguments)]
 pub fn render_form(
     f: &mut Frame,
     area: Rect,
@@ -199,11 +235,13 @@ pub fn render_form(
         let focused = i == form.focus && form.editing;
         let marker = if focused { "▸ " } else { "  " };
         let shown = match &field.kind {
-            Kind::Toggle => {
-                if field.value == "yes" { Text::fixed("sí", "yes") } else { Text::fixed("no", "no") }
-                    .get(lang)
-                    .to_string()
+            Kind::Toggle => if field.value == "yes" {
+                Text::fixed("sí", "yes")
+            } else {
+                Text::fixed("no", "no")
             }
+            .get(lang)
+            .to_string(),
             Kind::Choice(_) => format!("‹ {} ›", field.value),
             _ => field.value.clone(),
         };
@@ -223,7 +261,10 @@ pub fn render_form(
             spans.push(Span::raw("▏"));
         }
         if let Some(m) = marks(i, &field.value) {
-            spans.push(Span::styled(format!("  {}", m.get(lang)), Style::default().fg(Color::Yellow)));
+            spans.push(Span::styled(
+                format!("  {}", m.get(lang)),
+                Style::default().fg(Color::Yellow),
+            ));
         }
         lines.push(Line::from(spans));
         for (_, e) in errors.iter().filter(|(j, _)| *j == i) {
@@ -232,7 +273,10 @@ pub fn render_form(
         if focused && field.kind == Kind::Picker {
             let q = &form.picker.query;
             let search = Text::fixed("buscar", "search");
-            lines.push(Line::styled(format!("    / {}: {q}▏", search.get(lang)), dim()));
+            lines.push(Line::styled(
+                format!("    / {}: {q}▏", search.get(lang)),
+                dim(),
+            ));
             let chosen = split_list(&field.value);
             for (j, (name, _)) in form.picker.results.iter().take(6).enumerate() {
                 let mark = if chosen.contains(name) { "[x]" } else { "[ ]" };
@@ -246,7 +290,9 @@ pub fn render_form(
         }
     }
     lines.extend(extra);
-    let p = Paragraph::new(lines).block(title_block(title.get(lang))).wrap(Wrap { trim: false });
+    let p = Paragraph::new(lines)
+        .block(title_block(title.get(lang)))
+        .wrap(Wrap { trim: false });
     f.render_widget(p, area);
 }
 
@@ -257,7 +303,9 @@ pub fn para(s: &str) -> Vec<Line<'static>> {
 
 /// A wrapped text panel.
 pub fn render_text(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>) {
-    let p = Paragraph::new(lines).block(title_block(title)).wrap(Wrap { trim: false });
+    let p = Paragraph::new(lines)
+        .block(title_block(title))
+        .wrap(Wrap { trim: false });
     f.render_widget(p, area);
 }
 
@@ -270,15 +318,24 @@ pub struct Call {
 
 impl Call {
     pub fn new(api: impl Into<String>, cli: impl Into<String>) -> Call {
-        Call { api: api.into(), cli: cli.into() }
+        Call {
+            api: api.into(),
+            cli: cli.into(),
+        }
     }
 }
 
 pub fn render_calls(f: &mut Frame, area: Rect, lang: Lang, calls: &[Call], cli: bool) {
     let title = if cli {
-        Text::fixed("Equivalente en AWS CLI (c: llamadas)", "AWS CLI equivalent (c: API calls)")
+        Text::fixed(
+            "Equivalente en AWS CLI (c: llamadas)",
+            "AWS CLI equivalent (c: API calls)",
+        )
     } else {
-        Text::fixed("Llamadas a la API que hará (c: AWS CLI)", "API calls it will make (c: AWS CLI)")
+        Text::fixed(
+            "Llamadas a la API que hará (c: AWS CLI)",
+            "API calls it will make (c: AWS CLI)",
+        )
     };
     let lines: Vec<Line> = calls
         .iter()
@@ -294,27 +351,45 @@ pub fn render_calls(f: &mut Frame, area: Rect, lang: Lang, calls: &[Call], cli: 
 }
 
 /// The checklist from `Verified` events (and the step's own progress lines).
-pub fn render_checks(f: &mut Frame, area: Rect, lang: Lang, checks: &[(String, Vec<Text>)], log: &[String]) {
+pub fn render_checks(
+    f: &mut Frame,
+    area: Rect,
+    lang: Lang,
+    checks: &[(String, Vec<Text>)],
+    log: &[String],
+) {
     let mut lines: Vec<Line> = Vec::new();
     for (label, cs) in checks {
-        lines.push(Line::styled(format!("✓ {label}"), ok_style().add_modifier(Modifier::BOLD)));
+        lines.push(Line::styled(
+            format!("✓ {label}"),
+            ok_style().add_modifier(Modifier::BOLD),
+        ));
         for c in cs {
             lines.push(Line::styled(format!("   ✓ {}", c.get(lang)), ok_style()));
         }
     }
     if lines.is_empty() {
-        let tail = log.len().saturating_sub(area.height.saturating_sub(2) as usize);
+        let tail = log
+            .len()
+            .saturating_sub(area.height.saturating_sub(2) as usize);
         for l in &log[tail..] {
             lines.push(Line::raw(l.clone()));
         }
     }
     if lines.is_empty() {
         lines.push(Line::styled(
-            Text::fixed("Aún no se ha ejecutado (Enter).", "Not run yet (Enter).").get(lang).to_string(),
+            Text::fixed("Aún no se ha ejecutado (Enter).", "Not run yet (Enter).")
+                .get(lang)
+                .to_string(),
             dim(),
         ));
     }
-    render_text(f, area, Text::fixed("Comprobado", "Verified").get(lang), lines);
+    render_text(
+        f,
+        area,
+        Text::fixed("Comprobado", "Verified").get(lang),
+        lines,
+    );
 }
 
 #[cfg(test)]
@@ -328,7 +403,10 @@ mod tests {
 
     #[test]
     fn typing_edits_only_while_editing() {
-        let mut f = Form::new(vec![Field::text(Text::same("n"), "ab"), Field::toggle(Text::same("t"), true)]);
+        let mut f = Form::new(vec![
+            Field::text(Text::same("n"), "ab"),
+            Field::toggle(Text::same("t"), true),
+        ]);
         assert_eq!(f.key(key(KeyCode::Char('x'))), Outcome::Ignored);
         f.next();
         f.key(key(KeyCode::Char('c')));
