@@ -130,10 +130,7 @@ pub fn lambda_function_name(s: &str) -> Result<(), Text> {
 /// how EC2 tells group ids from names).
 pub fn security_group_name(s: &str) -> Result<(), Text> {
     length(s, 1, 255)?;
-    if let Some(c) = s
-        .chars()
-        .find(|&c| !(c.is_ascii() && !c.is_ascii_control()))
-    {
+    if let Some(c) = s.chars().find(|&c| !c.is_ascii() || c.is_ascii_control()) {
         let c = c.escape_default();
         return Err(tr!(
             es: "solo puede tener caracteres ASCII imprimibles (tiene `{c}`)",

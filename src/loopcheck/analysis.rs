@@ -228,11 +228,11 @@ pub fn analyse(
         }
         for &c in &alphabet {
             let n = m.next(st, c);
-            if !seen.contains_key(&n) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(n) {
                 if states.len() >= MAX_STATES {
                     return Err(TooComplex);
                 }
-                seen.insert(n, states.len());
+                slot.insert(states.len());
                 queue.push_back(states.len());
                 states.push((n, i, c));
             }

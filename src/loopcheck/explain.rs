@@ -228,8 +228,8 @@ pub fn warnings(t: &Trigger) -> Vec<Text> {
     if t.prefix.is_empty() && t.suffix.is_empty() {
         let b = &t.bucket;
         w.push(tr!(
-            es: "El trigger no tiene prefijo ni sufijo: se dispara con cada objeto creado en todo el bucket `{b}`.",
-            en: "The trigger has no prefix and no suffix: it fires for every object created anywhere in the bucket `{b}`."
+            es: "El trigger no tiene prefijo ni sufijo: escucha todo el bucket `{b}`, cualquier clave coincide.",
+            en: "The trigger has no prefix and no suffix: it listens to the whole bucket `{b}`, any key matches."
         ));
     }
     let creation: Vec<String> = t

@@ -57,12 +57,17 @@ pub struct InputError {
 }
 
 impl InputError {
-    /// `--bucket `My_Photos`: may only contain …` — for the command line.
+    /// `trigger bucket `My_Photos`: may only contain …` — for the wizard and plan validation.
     pub fn text(&self) -> Text {
+        self.text_with(&self.field.label())
+    }
+
+    /// `--bucket `My_Photos`: may only contain …` — for `pasos check-trigger`, whose user typed flags.
+    pub fn flag_text(&self) -> Text {
         self.text_with(&Text::same(self.field.flag()))
     }
 
-    /// The same message naming the field with `name` (the wizard passes its own field label).
+    /// The message naming the field with `name`.
     pub fn text_with(&self, name: &Text) -> Text {
         let (es_name, en_name, v) = (&name.es, &name.en, &self.value);
         let (es_rule, en_rule) = (&self.rule.es, &self.rule.en);

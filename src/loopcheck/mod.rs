@@ -158,6 +158,14 @@ fn analyse(t: &Trigger, out: &FunctionOutput, need: Need) -> Result<Outcome, Inp
     })
 }
 
+/// A key that fires the trigger but whose output does not fire it again; `None` when there is no such
+/// key (a loop). Together with `example_key` it proves a risk is only a risk; the wizard can show it.
+pub fn counter_example(t: &Trigger, out: &FunctionOutput) -> Result<Option<String>, InputError> {
+    input::validate(t, out)?;
+    let outcome = analyse(t, out, Need::Both)?;
+    Ok(example(t, out, &outcome, false))
+}
+
 /// Whether the function's write for `key` fires the trigger again (same bucket, PUT listened to).
 fn refires(t: &Trigger, out: &FunctionOutput, key: &str) -> bool {
     output_key(t, out, key).is_some_and(|o| triggers(t, &out.bucket, PUT_EVENT, &o))
@@ -179,12 +187,19 @@ fn example(t: &Trigger, out: &FunctionOutput, o: &Outcome, refire: bool) -> Opti
         .flat_map(|lead| keys::natural_rests(lead, &t.suffix))
         .map(|rest| format!("{}{rest}", t.prefix))
         .find(fits);
-    let witness = if refire { &o.hit } else { &o.miss };
+    // The analysis assumed the writes reach the trigger; when they cannot (another bucket, no PUT),
+    // its `hit` is a key that triggers without refiring, so it is tried for `!refire` too.
+    let witnesses = if refire {
+        [&o.hit, &None]
+    } else {
+        [&o.miss, &o.hit]
+    };
     natural.or_else(|| {
-        witness
-            .as_ref()
+        witnesses
+            .into_iter()
+            .flatten()
             .map(|rest| format!("{}{rest}", t.prefix))
-            .filter(fits)
+            .find(fits)
     })
 }
 

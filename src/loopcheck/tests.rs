@@ -222,7 +222,7 @@ fn warnings_are_separate_from_the_verdict() {
     let r = run(&t(PUT, "", ""), &out("photos-resized", "", None));
     assert_eq!(r.verdict, Verdict::Safe);
     let w = en(&r.warnings);
-    assert!(w.contains("anywhere in the bucket `photos`"), "{w}");
+    assert!(w.contains("the whole bucket `photos`"), "{w}");
     assert!(w.contains("CompleteMultipartUpload"), "{w}");
 
     let r = run(
@@ -304,9 +304,17 @@ fn bad_input_names_field_value_and_rule() {
     let mut bad = t(PUT, "", "");
     bad.bucket = "My_Photos".into();
     let e = check(&bad, &out("photos", "", None)).err();
-    let msg = e.map(|e| e.text().en.into_owned()).unwrap_or_default();
+    let msg = e.as_ref().map(|e| e.flag_text().en.into_owned());
+    let msg = msg.unwrap_or_default();
     assert!(
         msg.starts_with("--bucket `My_Photos`: may only contain"),
+        "{msg}"
+    );
+    let msg = e
+        .map(|e| e.text().get(Lang::Es).to_string())
+        .unwrap_or_default();
+    assert!(
+        msg.starts_with("bucket del trigger `My_Photos`: solo puede"),
         "{msg}"
     );
 
