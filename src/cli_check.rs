@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, a: CheckTriggerArgs) -> u8 {
     let lang = ctx.lang;
     match loopcheck::check(&trigger, &output) {
         Err(e) => {
-            let msg = e.text();
+            let msg = e.flag_text();
             if a.json {
                 println!("{}", serde_json::json!({ "error": msg.get(lang) }));
             } else {
