@@ -560,7 +560,11 @@ fn apply_killed_at_any_call_then_rollback_leaves_nothing() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The kills really happened mid-apply (interleaving may shift the count by a request or two).
-    assert!(hit + 2 >= points.len(), "only {hit} of {} kills landed", points.len());
+    assert!(
+        hit + 2 >= points.len(),
+        "only {hit} of {} kills landed",
+        points.len()
+    );
 }
 
 /// Rollback itself killed after its k-th request (that deletion took effect, its answer and its
@@ -621,7 +625,11 @@ fn rollback_killed_half_way_then_run_again_leaves_nothing() {
         t.elapsed()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(hit + 2 >= points.len(), "only {hit} of {} kills landed", points.len());
+    assert!(
+        hit + 2 >= points.len(),
+        "only {hit} of {} kills landed",
+        points.len()
+    );
 }
 
 /// A second pasos on the same state dir while the first holds the journal is told so, and does
@@ -755,7 +763,12 @@ fn garbage_credentials_file_message_names_the_problem() {
     let o = run(pasos_bin()
         .arg("--state-dir")
         .arg(d.path())
-        .args(["--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"])
+        .args([
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
         .args(["--profile", "x", "whoami"])
         .env("AWS_SHARED_CREDENTIALS_FILE", &garbage)
         .env("AWS_CONFIG_FILE", d.path().join("no-config")));
@@ -885,4 +898,43 @@ max_height = 1024
                 .all(|l| l.contains("\"session\"")),
         "bad input reached the journal"
     );
+}
+
+/// The whole walkthrough, Lambda included (its zip goes up in one large REST-JSON body), under the
+/// same transient faults: it completes, every step verifies, rollback leaves nothing. Builds the
+/// bundled resizer the first time (minutes; reused while its sources are unchanged).
+#[test]
+fn full_walkthrough_under_transient_faults() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let plan = std::fs::read_to_string(repo_root().join("assets/plans/walkthrough.toml")).unwrap();
+    let w = Work::new(&plan);
+    let p = Proxy::start(ProxyConfig::new(
+        &sb.endpoint,
+        vec![
+            Fault::FailEvery { n: 7, status: 500 },
+            Fault::ThrottleEvery { n: 11 },
+            Fault::ResetEvery { n: 13 },
+        ],
+    ));
+    let t = Instant::now();
+    let o = run(&mut apply_cmd(&sb, &w, &p));
+    let took = t.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let evs = events(&o);
+    assert_eq!(count_event(&evs, "failed"), 0, "{}", stdout(&o));
+    assert!(count_event(&evs, "verified") > REDUCED_VERIFIED, "{}", stdout(&o));
+    let made = leftovers(&sb);
+    assert!(made.contains(&"function redimensionar-foto".to_string()), "{made:?}");
+    eprintln!(
+        "[measure] walkthrough under transient faults: {} requests, {} answered 500, {} throttled, {} reset, apply took {took:?}",
+        p.requests(),
+        p.count_fate(&Fate::Failed(500)),
+        p.count_fate(&Fate::Throttled),
+        p.count_fate(&Fate::Reset)
+    );
+    drop(p);
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}\n{}", stdout(&r), stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
 }
