@@ -250,6 +250,9 @@ impl App {
                 None
             }
             Msg::Journal(j) => {
+                // A step whose resources were all rolled back is no longer done.
+                self.done
+                    .retain(|s| j.iter().any(|e| super::welcome::screen_of(&e.res) == *s));
                 self.rollback.load(&j);
                 self.journal = j;
                 None
@@ -356,6 +359,15 @@ impl App {
             _ => {}
         }
         let rb = self.rollback.event(&ev);
+        if let (true, Event::Done { ok, existing, .. }) = (rb, &ev) {
+            let n = *existing;
+            let t = if *ok {
+                tr!(es: "Deshecho: {n} recursos borrados.", en: "Rolled back: {n} resources deleted.")
+            } else {
+                tr!(es: "Deshecho con fallos ({n} borrados): r reintenta.", en: "Rolled back with failures ({n} deleted): r retries.")
+            };
+            self.say(t, !ok);
+        }
         if self.log.len() >= 300 {
             self.log.remove(0);
         }

@@ -209,8 +209,25 @@ pub fn perform(cmd: Cmd, engine: &Engine, tx: &Tx, state_dir: &std::path::Path) 
                 let _ = tx.send(not_connected());
                 return;
             };
-            tokio::spawn(cloud_cmd(cmd, e, tx));
+            if matches!(cmd, Cmd::Apply(_) | Cmd::Rollback(_)) {
+                deep(cloud_cmd(cmd, e, tx));
+            } else {
+                tokio::spawn(cloud_cmd(cmd, e, tx));
+            }
         }
+    }
+}
+
+/// Runs the engine's deep futures (a whole plan's apply) on a thread with a big stack: polled on a
+/// 2 MiB tokio worker they overflow it in debug builds. The CLI runs them on the main thread (8 MiB).
+fn deep(fut: impl std::future::Future<Output = ()> + Send + 'static) {
+    let handle = tokio::runtime::Handle::current();
+    let spawned = std::thread::Builder::new()
+        .name("pasos-engine".into())
+        .stack_size(64 << 20)
+        .spawn(move || handle.block_on(fut));
+    if let Err(e) = spawned {
+        tracing::error!("could not start the engine thread: {e}");
     }
 }
 
