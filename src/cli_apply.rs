@@ -23,6 +23,15 @@ fn say_problems(ctx: &Ctx, problems: &[PlanProblem], json: bool) {
     }
 }
 
+fn report_torn(ctx: &Ctx, journal: &Journal) {
+    if journal.was_truncated() {
+        ctx.say(&tr!(
+            es: "Aviso: la última línea del diario estaba cortada (¿corte de luz?); se ignoró y lo demás se leyó",
+            en: "Note: the journal's last line was torn (power loss?); it was skipped and the rest was read"
+        ));
+    }
+}
+
 /// Connects and learns the account; the journal is per account and region.
 async fn connect(ctx: &Ctx) -> Result<(Cloud, String), Text> {
     let cloud = ctx.connect().await?;
@@ -161,9 +170,7 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
             return exit::FAILED;
         }
     };
-    if journal.was_truncated() {
-        ctx.say(&tr!(es: "Aviso: la última línea del diario estaba cortada (¿corte de luz?); se ignoró", en: "Note: the journal's last line was torn (power loss?); it was skipped"));
-    }
+    report_torn(ctx, &journal);
     let problems = engine::preflight::check(&cloud, &journal, &lp, &ext).await;
     if !problems.is_empty() {
         say_problems(ctx, &problems, a.json);
@@ -218,6 +225,7 @@ pub async fn rollback(ctx: &Ctx, a: RollbackArgs) -> u8 {
             return exit::FAILED;
         }
     };
+    report_torn(ctx, &journal);
     let live: Vec<Res> = journal.live().into_iter().map(|e| e.res).collect();
     let chosen = match engine::rollback::selection(&live, a.only.as_deref()) {
         Ok(c) => c,
@@ -272,6 +280,7 @@ pub async fn status(ctx: &Ctx, json: bool) -> u8 {
             return exit::FAILED;
         }
     };
+    report_torn(ctx, &journal);
     let mut rows = Vec::new();
     for e in journal.live() {
         let live = crate::engine::rollback::exists(&cloud, &e.res, journal.session()).await;

@@ -257,6 +257,14 @@ impl Cloud {
             .ec2
             .run_instances()
             .image_id(ami)
+            // Idempotency token: when an answer is lost and the SDK retries, EC2 returns the same
+            // instance instead of launching a second one the journal would not know.
+            .client_token(
+                format!("pasos-{session}-{name}")
+                    .chars()
+                    .take(64)
+                    .collect::<String>(),
+            )
             .instance_type(it)
             .min_count(1)
             .max_count(1)

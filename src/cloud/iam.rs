@@ -68,6 +68,25 @@ impl Cloud {
     /// Resolves a policy name (or ARN) to its ARN, paths included
     /// (`AWSLambdaBasicExecutionRole` lives under `service-role/`). `None` when it does not exist.
     pub async fn resolve_policy(&self, name_or_arn: &str) -> Result<Option<String>, CloudError> {
+        if let Some(hit) = self
+            .policy_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(name_or_arn).cloned())
+        {
+            return Ok(hit);
+        }
+        let found = self.resolve_policy_uncached(name_or_arn).await?;
+        if let Ok(mut c) = self.policy_cache.lock() {
+            c.insert(name_or_arn.to_string(), found.clone());
+        }
+        Ok(found)
+    }
+
+    async fn resolve_policy_uncached(
+        &self,
+        name_or_arn: &str,
+    ) -> Result<Option<String>, CloudError> {
         if name_or_arn.starts_with("arn:") {
             return match self.iam.get_policy().policy_arn(name_or_arn).send().await {
                 Ok(_) => Ok(Some(name_or_arn.to_string())),
@@ -418,10 +437,17 @@ impl Cloud {
 
     /// Returns (access key id, secret). The secret is never available again.
     pub async fn create_access_key(&self, user: &str) -> Result<(String, String), CloudError> {
+        // No SDK retry here: a retry after a lost answer would make a second key whose first
+        // secret nobody saw. The engine reconciles instead (see steps_iam).
         let o = self
             .iam
             .create_access_key()
             .user_name(user)
+            .customize()
+            .config_override(
+                aws_sdk_iam::config::Builder::default()
+                    .retry_config(aws_config::retry::RetryConfig::disabled()),
+            )
             .send()
             .await
             .map_err(sdk("CreateAccessKey"))?;

@@ -47,6 +47,9 @@ pub struct Cloud {
     pub lambda: aws_sdk_lambda::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// Policy name → ARN, resolved once per process: preflight and every step ask for the same few.
+    pub policy_cache:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<String>>>>,
 }
 
 /// Who the credentials belong to.
@@ -140,6 +143,7 @@ impl Cloud {
                 ));
         } else {
             if let Some(p) = &settings.profile {
+                check_profile_files(p)?;
                 loader = loader.profile_name(p);
             }
             if let Some(r) = &settings.region {
@@ -185,6 +189,7 @@ impl Cloud {
             lambda: aws_sdk_lambda::Client::new(&config),
             ssm: aws_sdk_ssm::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            policy_cache: Default::default(),
             config,
             region,
             endpoint,
@@ -227,9 +232,52 @@ async fn check_credentials(config: &SdkConfig) -> Result<(), CloudError> {
     }
 }
 
+/// aws-config skips a profile file it cannot read and then only says "no credentials": check the
+/// files of an explicitly chosen profile ourselves so the user learns which file and why.
+fn check_profile_files(profile: &str) -> Result<(), CloudError> {
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().join(".aws"));
+    let file = |var: &str, name: &str| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(name)))
+    };
+    let mut found = false;
+    for (path, headers) in [
+        (
+            file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+            vec![format!("[{profile}]")],
+        ),
+        (
+            file("AWS_CONFIG_FILE", "config"),
+            vec![format!("[profile {profile}]"), format!("[{profile}]")],
+        ),
+    ] {
+        let Some(path) = path else { continue };
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Err(CloudError::NoCredentials(format!(
+                "{} cannot be read as an AWS config or credentials file (it is not UTF-8 text)",
+                path.display()
+            )));
+        };
+        found |= text.lines().any(|l| headers.iter().any(|h| l.trim() == h));
+    }
+    if found {
+        Ok(())
+    } else {
+        Err(CloudError::NoCredentials(format!(
+            "profile `{profile}` is in neither the AWS config nor the credentials file"
+        )))
+    }
+}
+
 fn short_reason(e: &dyn std::error::Error) -> String {
-    let chain = error::error_chain(e);
-    chain.chars().take(200).collect()
+    // The whole chain: the useful part (which file, which line) is usually at its end.
+    error::error_chain(e).replace('\n', " ")
 }
 
 #[cfg(test)]

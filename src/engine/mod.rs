@@ -174,37 +174,34 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
     let any_iam = !plan.users.is_empty() || !plan.groups.is_empty();
     let any_ec2 = !plan.instances.is_empty() || !plan.security_groups.is_empty();
     let any_s3 = !plan.lambdas.is_empty() || !plan.buckets.is_empty();
-    // Roles first (EC2 and Lambda need them); users and buckets do not depend on them and run
-    // at the same time.
-    let roles_then_users = async {
-        let a = step(
+    // Users and groups depend on nothing else and run beside everything. Roles and buckets run
+    // together; EC2 needs the roles, the Lambda needs roles and buckets.
+    let users = step(
+        ctx,
+        Step::UserGroup,
+        steps_iam::users(ctx, plan),
+        any_iam,
+        true,
+    );
+    let rest = async {
+        let roles = step(
             ctx,
             Step::Role,
             steps_iam::roles(ctx, plan),
             !plan.roles.is_empty(),
             true,
-        )
-        .await;
-        let b = step(
+        );
+        let buckets = step(
             ctx,
-            Step::UserGroup,
-            steps_iam::users(ctx, plan),
-            any_iam,
+            Step::BucketLambda,
+            steps_lambda::buckets(ctx, plan),
+            any_s3,
             true,
-        )
-        .await;
-        (a, b)
-    };
-    let buckets = step(
-        ctx,
-        Step::BucketLambda,
-        steps_lambda::buckets(ctx, plan),
-        any_s3,
-        true,
-    );
-    let ((roles_ok, users_ok), buckets_ok) = tokio::join!(roles_then_users, buckets);
-    let mut ok = roles_ok && users_ok && buckets_ok;
-    if roles_ok {
+        );
+        let (roles_ok, buckets_ok) = tokio::join!(roles, buckets);
+        if !roles_ok {
+            return false;
+        }
         let ec2 = step(ctx, Step::Ec2, steps_ec2::instances(ctx, lp), any_ec2, true);
         let lambda = async {
             buckets_ok
@@ -218,8 +215,10 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
                 .await
         };
         let (e, l) = tokio::join!(ec2, lambda);
-        ok = ok && e && l;
-    }
+        buckets_ok && e && l
+    };
+    let (users_ok, rest_ok) = tokio::join!(users, rest);
+    let ok = users_ok && rest_ok;
     let (created, existing) = ctx.counts.lock().map(|c| *c).unwrap_or((0, 0));
     ctx.emit(Event::Done {
         ok,

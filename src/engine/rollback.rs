@@ -153,16 +153,20 @@ async fn delete(
             cloud.delete_function_logs(name).await
         }
         Res::Instance { name, id } => {
-            let ids: Vec<String> = match id {
-                Some(id) => vec![id.clone()],
-                None => cloud
-                    .find_instances(name)
-                    .await?
-                    .into_iter()
-                    .filter(|i| i.session_tag.as_deref() == Some(session))
-                    .map(|i| i.id)
-                    .collect(),
-            };
+            // The journaled id, plus any instance of that name with our session tag: one launched
+            // by a retry whose first answer was lost is found this way.
+            let mut ids: Vec<String> = cloud
+                .find_instances(name)
+                .await?
+                .into_iter()
+                .filter(|i| i.session_tag.as_deref() == Some(session))
+                .map(|i| i.id)
+                .collect();
+            if let Some(id) = id
+                && !ids.contains(id)
+            {
+                ids.push(id.clone());
+            }
             for id in ids {
                 let _ = tx.send(Event::Waiting { what: tr!(es: "terminando {id} y esperando a que termine", en: "terminating {id} and waiting until it is gone") });
                 cloud.terminate_and_wait(&id).await?;

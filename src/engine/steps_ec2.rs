@@ -189,6 +189,26 @@ async fn instance(
         Res::Instance { id: Some(id), .. } => id,
         _ => ours.map(|o| o.id.clone()).unwrap_or_default(),
     };
+    // A retried RunInstances whose first answer was lost may have launched a twin (the client token
+    // prevents it on AWS; emulators ignore it). Same name, same session tag, not the journaled id:
+    // ours, and unwanted.
+    let twins: Vec<String> = ctx
+        .cloud
+        .find_instances(&inst.name)
+        .await
+        .map_err(ce)?
+        .into_iter()
+        .filter(|i| i.session_tag.as_deref() == Some(ctx.session.as_str()) && i.id != id)
+        .map(|i| i.id)
+        .collect();
+    for twin in twins {
+        ctx.warn(tr!(
+            es: "{twin} es un duplicado de {id} lanzado por un reintento: lo termino",
+            en: "{twin} is a duplicate of {id} launched by a retry: terminating it"
+        ));
+        ctx.api("ec2", "TerminateInstances", &twin);
+        ctx.cloud.terminate_and_wait(&twin).await.map_err(ce)?;
+    }
     ctx.emit(Event::Waiting { what: tr!(es: "esperando a que {id} esté en marcha (hasta 10 min)", en: "waiting for {id} to be running (up to 10 min)") });
     ctx.cloud.wait_running(&id).await.map_err(ce)?;
     let info = ctx

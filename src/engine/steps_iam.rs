@@ -93,9 +93,18 @@ pub async fn roles(ctx: &Ctx, plan: &Plan) -> R<()> {
                 link.clone(),
                 linked && ctx.holds(&link),
                 async {
-                    ctx.cloud
+                    if let Err(e) = ctx
+                        .cloud
                         .add_role_to_instance_profile(&r.name, &r.name)
-                        .await?;
+                        .await
+                    {
+                        // A retry after a lost answer gets LimitExceeded ("already associated"):
+                        // the role being in the profile is exactly what we wanted.
+                        let roles = ctx.cloud.instance_profile_roles(&r.name).await?;
+                        if !roles.is_some_and(|v| v.contains(&r.name)) {
+                            return Err(e);
+                        }
+                    }
                     Ok(link.clone())
                 },
             )
@@ -327,7 +336,7 @@ async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
         ctx.api("iam", "CreateAccessKey", name);
         let secret = std::sync::Mutex::new(None);
         ctx.ensure(Step::UserGroup, intent, false, async {
-            let (id, s) = ctx.cloud.create_access_key(name).await?;
+            let (id, s) = create_key_reconciled(ctx, name).await?;
             if let Ok(mut g) = secret.lock() {
                 *g = Some((id.clone(), s));
             }
@@ -382,4 +391,36 @@ async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
     )?);
     ctx.verified(Step::UserGroup, Res::User { name: name.clone() }, checks);
     Ok(())
+}
+
+/// CreateAccessKey without blind retries: when a call fails in transit, any key that appeared
+/// meanwhile is one whose secret was lost with the answer — useless, so it is deleted — and the
+/// call is made again (bounded).
+async fn create_key_reconciled(
+    ctx: &Ctx,
+    user: &str,
+) -> Result<(String, String), crate::cloud::CloudError> {
+    let before: Vec<String> = ctx
+        .cloud
+        .access_keys(user)
+        .await?
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match ctx.cloud.create_access_key(user).await {
+            Ok(k) => return Ok(k),
+            Err(e) if e.is_transient() && attempt < 5 => {
+                tokio::time::sleep(std::time::Duration::from_millis(300 * attempt)).await;
+                for k in ctx.cloud.access_keys(user).await? {
+                    if !before.contains(&k.id) {
+                        ctx.cloud.delete_access_key(user, &k.id).await?;
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }

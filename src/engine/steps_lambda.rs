@@ -293,11 +293,5 @@ async fn trigger(
         Ok(note.clone())
     })
     .await?;
-    if t.events.iter().all(|e| e == "s3:ObjectCreated:Put") {
-        ctx.warn(tr!(
-            es: "el trigger solo escucha PUT: las subidas multiparte (> 8 MB con la AWS CLI o los SDK) no lo disparan; añade s3:ObjectCreated:CompleteMultipartUpload para fotos grandes",
-            en: "the trigger listens to PUT only: multipart uploads (> 8 MB through the AWS CLI or SDKs) will not fire it; add s3:ObjectCreated:CompleteMultipartUpload for big photos"
-        ));
-    }
     Ok(())
 }
