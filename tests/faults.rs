@@ -767,7 +767,7 @@ fn garbage_credentials_file_message_names_the_problem() {
         .env("AWS_CONFIG_FILE", d.path().join("no-config")));
     assert_clean_failure(&o);
     let e = stderr(&o);
-    assert!(e.contains("provid)") == false, "truncated mid-word: {e}");
+    assert!(!e.contains("provid)"), "truncated mid-word: {e}");
     assert!(
         e.contains("parse") || e.contains("UTF-8") || e.contains("credentials file"),
         "{e}"

@@ -235,11 +235,8 @@ impl Journal {
 
 fn apply(live: &mut BTreeMap<String, Entry>, session: &mut Option<String>, r: Record) {
     match (r.op, r.res) {
-        (Op::Session, _) => {
-            if session.is_none() {
-                *session = r.session;
-            }
-        }
+        (Op::Session, _) if session.is_none() => *session = r.session,
+        (Op::Session, _) => {}
         (Op::Intent, Some(res)) => {
             live.entry(res.key()).or_insert(Entry {
                 res,

@@ -219,6 +219,36 @@ async fn delete(
     }
 }
 
+/// Whether a journaled resource still exists (`None` when that cannot be told cheaply).
+pub async fn exists(cloud: &Cloud, res: &Res, session: &str) -> Option<bool> {
+    let r = match res {
+        Res::Role { name } => cloud.role_exists(name).await.map(|o| o.is_some()),
+        Res::InstanceProfile { name } => cloud
+            .instance_profile_roles(name)
+            .await
+            .map(|o| o.is_some()),
+        Res::Group { name } => cloud.group_exists(name).await,
+        Res::User { name } => cloud.user_exists(name).await,
+        Res::LoginProfile { user } => cloud.login_profile(user).await.map(|o| o.is_some()),
+        Res::AccessKey { user, id: Some(id) } => cloud
+            .access_keys(user)
+            .await
+            .map(|k| k.iter().any(|k| &k.id == id)),
+        Res::Bucket { name } => cloud.bucket_owner(name).await.map(|o| o == Some(true)),
+        Res::Function { name } => cloud.function(name).await.map(|o| o.is_some()),
+        Res::Instance { id: Some(id), .. } => cloud
+            .describe_instance(id)
+            .await
+            .map(|o| o.is_some_and(|i| i.state != "terminated")),
+        Res::Instance { name, id: None } => cloud
+            .find_instances(name)
+            .await
+            .map(|v| v.iter().any(|i| i.session_tag.as_deref() == Some(session))),
+        _ => return None,
+    };
+    r.ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,34 +324,4 @@ mod tests {
         assert_eq!(keys, ["permission:f:s", "function:f"]);
         assert!(selection(&live(), Some("role:nope")).is_err());
     }
-}
-
-/// Whether a journaled resource still exists (`None` when that cannot be told cheaply).
-pub async fn exists(cloud: &Cloud, res: &Res, session: &str) -> Option<bool> {
-    let r = match res {
-        Res::Role { name } => cloud.role_exists(name).await.map(|o| o.is_some()),
-        Res::InstanceProfile { name } => cloud
-            .instance_profile_roles(name)
-            .await
-            .map(|o| o.is_some()),
-        Res::Group { name } => cloud.group_exists(name).await,
-        Res::User { name } => cloud.user_exists(name).await,
-        Res::LoginProfile { user } => cloud.login_profile(user).await.map(|o| o.is_some()),
-        Res::AccessKey { user, id: Some(id) } => cloud
-            .access_keys(user)
-            .await
-            .map(|k| k.iter().any(|k| &k.id == id)),
-        Res::Bucket { name } => cloud.bucket_owner(name).await.map(|o| o == Some(true)),
-        Res::Function { name } => cloud.function(name).await.map(|o| o.is_some()),
-        Res::Instance { id: Some(id), .. } => cloud
-            .describe_instance(id)
-            .await
-            .map(|o| o.is_some_and(|i| i.state != "terminated")),
-        Res::Instance { name, id: None } => cloud
-            .find_instances(name)
-            .await
-            .map(|v| v.iter().any(|i| i.session_tag.as_deref() == Some(session))),
-        _ => return None,
-    };
-    r.ok()
 }

@@ -569,7 +569,7 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
             nap(s, Duration::from_millis(*ms));
         }
     }
-    let every = |k: u64| k > 0 && n % k == 0;
+    let every = |k: u64| k > 0 && n.is_multiple_of(k);
     let mut fate = Fate::Forwarded;
     for f in &s.cfg.faults {
         fate = match f {
