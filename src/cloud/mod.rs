@@ -232,47 +232,32 @@ async fn check_credentials(config: &SdkConfig) -> Result<(), CloudError> {
     }
 }
 
-/// aws-config skips a profile file it cannot read and then only says "no credentials": check the
-/// files of an explicitly chosen profile ourselves so the user learns which file and why.
-fn check_profile_files(profile: &str) -> Result<(), CloudError> {
+/// aws-config skips a profile file that is not UTF-8 and then only says "no credentials": check the
+/// files of an explicitly chosen profile ourselves so the user learns which file and why. (Text that
+/// is not INI, or a missing profile, is reported well by aws-config itself.)
+fn check_profile_files(_profile: &str) -> Result<(), CloudError> {
     let home = directories::BaseDirs::new().map(|b| b.home_dir().join(".aws"));
-    let file = |var: &str, name: &str| {
-        std::env::var(var)
+    for (var, name) in [
+        ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        ("AWS_CONFIG_FILE", "config"),
+    ] {
+        let path = std::env::var(var)
             .ok()
             .filter(|v| !v.is_empty())
             .map(std::path::PathBuf::from)
-            .or_else(|| home.as_ref().map(|h| h.join(name)))
-    };
-    let mut found = false;
-    for (path, headers) in [
-        (
-            file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-            vec![format!("[{profile}]")],
-        ),
-        (
-            file("AWS_CONFIG_FILE", "config"),
-            vec![format!("[profile {profile}]"), format!("[{profile}]")],
-        ),
-    ] {
+            .or_else(|| home.as_ref().map(|h| h.join(name)));
         let Some(path) = path else { continue };
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        let Ok(text) = String::from_utf8(bytes) else {
+        if String::from_utf8(bytes).is_err() {
             return Err(CloudError::NoCredentials(format!(
                 "{} cannot be read as an AWS config or credentials file (it is not UTF-8 text)",
                 path.display()
             )));
-        };
-        found |= text.lines().any(|l| headers.iter().any(|h| l.trim() == h));
+        }
     }
-    if found {
-        Ok(())
-    } else {
-        Err(CloudError::NoCredentials(format!(
-            "profile `{profile}` is in neither the AWS config nor the credentials file"
-        )))
-    }
+    Ok(())
 }
 
 fn short_reason(e: &dyn std::error::Error) -> String {
