@@ -171,7 +171,7 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
         }
     };
     report_torn(ctx, &journal);
-    let problems = engine::preflight::check(&cloud, &journal, &lp, &ext).await;
+    let problems = engine::preflight::check(&cloud, &|r: &Res| journal.holds(r), &lp, &ext).await;
     if !problems.is_empty() {
         say_problems(ctx, &problems, a.json);
         return exit::BAD_INPUT;

@@ -379,3 +379,42 @@ fn rollback_only_removes_one_resource_and_its_dependents() {
     assert!(keys.contains(&"instance_profile:dos".to_string()));
     assert!(keys.contains(&"bucket:fotos-only-test".to_string()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_key_pair_is_created_saved_0600_and_rolled_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = TestSandbox::start();
+    let plan = sb.state().join("kp.toml");
+    std::fs::write(
+        &plan,
+        "version = 1\n[[security_group]]\nname = \"web\"\n[[instance]]\nname = \"con-clave\"\ninstance_type = \"t3.micro\"\nkey_pair = \"clase-ssh\"\nsecurity_groups = [\"web\"]\n",
+    )
+    .unwrap();
+    let o = run(sb.pasos().args(["apply", "--yes"]).arg(&plan));
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let pem = sb.state().join("secrets/clase-ssh.pem");
+    assert_eq!(
+        std::fs::metadata(&pem).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let material = std::fs::read_to_string(&pem).unwrap();
+    assert!(material.contains("PRIVATE KEY"), "{material}");
+    assert!(
+        !stdout(&o).contains(material.trim()),
+        "the private key must not be printed"
+    );
+    let cloud = sb.cloud().await;
+    assert!(cloud.key_pair_exists("clase-ssh").await.unwrap());
+    let inst = cloud.ec2.describe_instances().send().await.unwrap();
+    let key_names: Vec<Option<&str>> = inst
+        .reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .map(|i| i.key_name())
+        .collect();
+    assert!(key_names.contains(&Some("clase-ssh")), "{key_names:?}");
+    let r = run(sb.pasos().args(["rollback", "--yes"]));
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(!cloud.key_pair_exists("clase-ssh").await.unwrap());
+    assert_eq!(leftovers(&cloud).await, Vec::<String>::new());
+}

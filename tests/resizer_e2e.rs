@@ -250,9 +250,8 @@ async fn photos_under_input_come_back_resized_under_output() {
     // invocation fail, and Lambda retries a failed asynchronous invocation up to twice: those
     // retries are the only extra invocations allowed. Logs arrive a little later (bounded wait).
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut logs = Vec::new();
     while Instant::now() < deadline {
-        logs = cloud
+        let logs = cloud
             .function_logs("redimensionar", start_ms)
             .await
             .unwrap();

@@ -47,7 +47,7 @@ impl Session {
 }
 
 #[test]
-fn enter_through_the_steps_then_roll_back() {
+fn enter_through_all_four_steps_try_the_photo_then_roll_back() {
     if Command::new("tmux").arg("-V").output().is_err() {
         eprintln!("tmux not installed: skipped");
         return;
@@ -88,6 +88,14 @@ fn enter_through_the_steps_then_roll_back() {
     s.keys("Enter");
     s.keys("Enter");
     s.wait_for("✓ running", 90);
+    s.keys("Enter"); // bucket and Lambda
+    s.keys("Enter");
+    // Packaging the resizer compiles it the first time (CI packages it before the tests).
+    s.wait_for("trigger on fotos-alumno-2026 with prefix", 900);
+    s.keys("Enter"); // try it
+    s.keys("Enter");
+    s.wait_for("output/sample-landscape.jpg", 120);
+    s.wait_for("resized key=", 60);
     s.keys("7");
     s.wait_for("role ec2-s3-dynamodb", 10);
     s.keys("A");

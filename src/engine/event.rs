@@ -336,6 +336,11 @@ pub enum Event {
         password: Secret,
         sign_in_url: String,
     },
+    /// A new key pair: its private key (PEM) was saved once, 0600, at `pem_path`.
+    KeyPairCreated {
+        name: String,
+        pem_path: String,
+    },
     InstanceRunning {
         name: String,
         id: String,
@@ -403,6 +408,10 @@ impl Event {
                 } else {
                     "console password for"
                 }
+            ),
+            Event::KeyPairCreated { name, pem_path } => format!(
+                "   🔒 {} {name}: {pem_path} (0600)",
+                if es { "par de claves" } else { "key pair" }
             ),
             Event::InstanceRunning {
                 name,

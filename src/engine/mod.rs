@@ -34,6 +34,8 @@ pub struct Ctx {
     pub account: String,
     pub session: String,
     pub resizer_zip: ZipProvider,
+    /// Where secrets that only exist once (a new key pair's PEM) are written, 0600.
+    pub secrets_dir: std::path::PathBuf,
     counts: Mutex<(usize, usize)>,
 }
 
@@ -46,7 +48,15 @@ impl Ctx {
         resizer_zip: ZipProvider,
     ) -> Ctx {
         let session = journal.session().to_string();
+        // <state-dir>/journal/<file> → <state-dir>/secrets
+        let secrets_dir = journal
+            .path()
+            .parent()
+            .and_then(|p| p.parent())
+            .map(|p| p.join("secrets"))
+            .unwrap_or_else(|| std::path::PathBuf::from("secrets"));
         Ctx {
+            secrets_dir,
             cloud,
             journal: Arc::new(Mutex::new(journal)),
             tx,

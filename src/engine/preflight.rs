@@ -2,7 +2,7 @@
 //! policies exist, and no name the plan creates is taken by something pasos did not make.
 //! Only read calls happen here.
 
-use super::{Journal, Res};
+use super::Res;
 use crate::cloud::Cloud;
 use crate::plan::validate::{ExternalRef, RefKind};
 use crate::plan::{LoadedPlan, PlanProblem};
@@ -10,7 +10,7 @@ use crate::tr;
 
 pub async fn check(
     cloud: &Cloud,
-    journal: &Journal,
+    journal: &(dyn Fn(&Res) -> bool + Sync),
     lp: &LoadedPlan,
     ext: &[ExternalRef],
 ) -> Vec<PlanProblem> {
@@ -50,7 +50,7 @@ pub async fn check(
         en: "that name already exists in the account and pasos did not create it: choose another"
     );
     for (i, r) in plan.roles.iter().enumerate() {
-        if !journal.holds(&Res::Role {
+        if !journal(&Res::Role {
             name: r.name.clone(),
         }) && matches!(cloud.role_exists(&r.name).await, Ok(Some(_)))
         {
@@ -62,7 +62,7 @@ pub async fn check(
         }
     }
     for (i, g) in plan.groups.iter().enumerate() {
-        if !journal.holds(&Res::Group {
+        if !journal(&Res::Group {
             name: g.name.clone(),
         }) && matches!(cloud.group_exists(&g.name).await, Ok(true))
         {
@@ -74,7 +74,7 @@ pub async fn check(
         }
     }
     for (i, u) in plan.users.iter().enumerate() {
-        if !journal.holds(&Res::User {
+        if !journal(&Res::User {
             name: u.name.clone(),
         }) && matches!(cloud.user_exists(&u.name).await, Ok(true))
         {
@@ -86,7 +86,7 @@ pub async fn check(
         }
     }
     for (i, b) in plan.buckets.iter().enumerate() {
-        let ours = journal.holds(&Res::Bucket {
+        let ours = journal(&Res::Bucket {
             name: b.name.clone(),
         });
         match cloud.bucket_owner(&b.name).await {
@@ -107,7 +107,7 @@ pub async fn check(
         }
     }
     for (i, l) in plan.lambdas.iter().enumerate() {
-        if !journal.holds(&Res::Function {
+        if !journal(&Res::Function {
             name: l.name.clone(),
         }) && matches!(cloud.function(&l.name).await, Ok(Some(_)))
         {
@@ -122,7 +122,7 @@ pub async fn check(
         && let Ok(Some(vpc)) = cloud.default_vpc().await
     {
         for (i, sg) in plan.security_groups.iter().enumerate() {
-            if !journal.holds(&Res::SecurityGroup {
+            if !journal(&Res::SecurityGroup {
                 name: sg.name.clone(),
                 id: None,
             }) && matches!(cloud.find_security_group(&sg.name, &vpc).await, Ok(Some(_)))
@@ -136,7 +136,7 @@ pub async fn check(
         }
     }
     for (i, inst) in plan.instances.iter().enumerate() {
-        if !journal.holds(&Res::Instance {
+        if !journal(&Res::Instance {
             name: inst.name.clone(),
             id: None,
         }) && let Ok(found) = cloud.find_instances(&inst.name).await
@@ -147,14 +147,6 @@ pub async fn check(
                 &inst.name,
                 taken.clone(),
             ));
-        }
-        if !inst.key_pair.is_empty()
-            && !matches!(cloud.key_pair_exists(&inst.key_pair).await, Ok(true))
-        {
-            problems.push(PlanProblem::new(format!("instance[{i}].key_pair"), &inst.key_pair, tr!(
-                es: "ese par de claves no existe en esta región (créalo en el asistente o con `aws ec2 create-key-pair`)",
-                en: "no key pair of that name in this region (create it in the wizard or with `aws ec2 create-key-pair`)"
-            )));
         }
     }
     problems

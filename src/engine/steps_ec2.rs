@@ -145,6 +145,9 @@ async fn instance(
     }
     let user_data = read_user_data(lp, &inst.user_data)?
         .map(|s| base64::engine::general_purpose::STANDARD.encode(s));
+    if !inst.key_pair.is_empty() {
+        key_pair(ctx, &inst.key_pair).await?;
+    }
     let key = if inst.key_pair.is_empty() {
         None
     } else {
@@ -320,4 +323,50 @@ async fn run_with_profile_retry(
             other => return other,
         }
     }
+}
+
+/// Uses an existing key pair, or creates it as the console's "Create new key pair" does: the private
+/// key exists only in this answer, so it is written at once to a 0600 `.pem` file.
+async fn key_pair(ctx: &Ctx, name: &str) -> R<()> {
+    ctx.api("ec2", "DescribeKeyPairs", name);
+    let exists = ctx.cloud.key_pair_exists(name).await.map_err(ce)?;
+    if exists
+        && !ctx.holds(&Res::KeyPair {
+            name: name.to_string(),
+        })
+    {
+        // Someone's existing key: used as is, never adopted (rollback leaves it alone).
+        return Ok(());
+    }
+    ctx.api("ec2", "CreateKeyPair", name);
+    let pem = std::sync::Mutex::new(None);
+    ctx.ensure(
+        Step::Ec2,
+        Res::KeyPair {
+            name: name.to_string(),
+        },
+        exists,
+        async {
+            let material = ctx.cloud.create_key_pair(name, &ctx.session).await?;
+            if let Ok(mut g) = pem.lock() {
+                *g = Some(material);
+            }
+            Ok(Res::KeyPair {
+                name: name.to_string(),
+            })
+        },
+    )
+    .await?;
+    if let Some(material) = pem.lock().ok().and_then(|mut g| g.take()) {
+        let path = ctx.secrets_dir.join(format!("{name}.pem"));
+        crate::paths::write_private(&path, material.as_bytes()).map_err(|e| {
+            let (p, e) = (path.display().to_string(), e.to_string());
+            tr!(es: "no se pudo guardar {p}: {e}", en: "could not save {p}: {e}")
+        })?;
+        ctx.emit(Event::KeyPairCreated {
+            name: name.to_string(),
+            pem_path: path.display().to_string(),
+        });
+    }
+    Ok(())
 }

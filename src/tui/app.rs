@@ -356,6 +356,13 @@ impl App {
                 self.ec2.running = Some((id.clone(), public_ip.clone(), public_dns.clone()));
             }
             Event::Failed { error, .. } => self.say(error.clone(), true),
+            Event::KeyPairCreated { name, pem_path } => self.say(
+                tr!(
+                    es: "Par de claves {name}: clave privada guardada en {pem_path} (0600); no se puede volver a descargar",
+                    en: "Key pair {name}: private key saved in {pem_path} (0600); it cannot be downloaded again"
+                ),
+                false,
+            ),
             _ => {}
         }
         let rb = self.rollback.event(&ev);

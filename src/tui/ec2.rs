@@ -20,6 +20,7 @@ pub const SG: usize = 3;
 pub const PORTS: usize = 4;
 pub const ROLE: usize = 5;
 pub const USER_DATA: usize = 6;
+pub const KEY_PAIR: usize = 7;
 
 pub const TYPES: &[&str] = &[
     "t2.micro",
@@ -95,6 +96,12 @@ impl Ec2Screen {
                     Text::fixed("Datos de usuario", "User data"),
                     &s(|i| &i.user_data, ""),
                 ),
+                // Empty: no SSH key (the walkthrough's choice). A name that does not exist yet is
+                // created, and its private key saved once as a 0600 .pem file in the state dir.
+                Field::text(
+                    Text::fixed("Par de claves (vacío: ninguno)", "Key pair (empty: none)"),
+                    &s(|i| &i.key_pair, ""),
+                ),
             ]),
             base_dir: lp.base_dir.clone(),
             free_tier: Vec::new(),
@@ -126,6 +133,13 @@ impl Ec2Screen {
                 e.push((PORTS, tr!(es: "«{p}» no es un puerto: usa http, https, ssh o tcp:8080", en: "“{p}” is not a port: use http, https, ssh or tcp:8080")));
             }
         }
+        let kp = self.form.get(KEY_PAIR).trim();
+        if kp.len() > 255 || !kp.is_ascii() {
+            e.push((
+                KEY_PAIR,
+                tr!(es: "hasta 255 caracteres ASCII", en: "up to 255 ASCII characters"),
+            ));
+        }
         let rel = self.form.get(USER_DATA).trim();
         match self.user_data_size() {
             None if !rel.is_empty() => e.push((
@@ -153,7 +167,7 @@ impl Ec2Screen {
                 name: self.form.get(NAME).trim().into(),
                 ami: self.form.get(AMI).trim().into(),
                 instance_type: self.form.get(TYPE).into(),
-                key_pair: String::new(),
+                key_pair: self.form.get(KEY_PAIR).trim().into(),
                 security_groups: vec![sg],
                 role: self.form.get(ROLE).trim().into(),
                 user_data: self.form.get(USER_DATA).trim().into(),
@@ -162,7 +176,7 @@ impl Ec2Screen {
     }
 
     pub fn write(&self, plan: &mut Plan) {
-        let (sg, mut i) = self.parts();
+        let (sg, i) = self.parts();
         match plan.security_groups.first_mut() {
             Some(x) => {
                 sg.description.clone_into(&mut x.description);
@@ -172,10 +186,7 @@ impl Ec2Screen {
             None => plan.security_groups.push(sg),
         }
         match plan.instances.first_mut() {
-            Some(x) => {
-                i.key_pair = std::mem::take(&mut x.key_pair);
-                *x = i;
-            }
+            Some(x) => *x = i,
             None => plan.instances.push(i),
         }
     }

@@ -216,7 +216,7 @@ impl LambdaScreen {
             self.form.get(PREFIX),
             self.form.get(SUFFIX),
         );
-        vec![
+        let mut calls = vec![
             Call::new(
                 format!("s3:CreateBucket {bn}"),
                 format!("aws s3api create-bucket --bucket {bn}"),
@@ -225,12 +225,6 @@ impl LambdaScreen {
                 format!("lambda:CreateFunction {f} ({rt})"),
                 format!(
                     "aws lambda create-function --function-name {f} --runtime {rt} --handler bootstrap --role arn:aws:iam::…:role/{r} --zip-file fileb://resizer.zip"
-                ),
-            ),
-            Call::new(
-                "lambda:PutFunctionRecursionConfig Terminate",
-                format!(
-                    "aws lambda put-function-recursion-config --function-name {f} --recursive-loop Terminate"
                 ),
             ),
             Call::new(
@@ -245,7 +239,17 @@ impl LambdaScreen {
                     "aws s3api put-bucket-notification-configuration --bucket {bn} --notification-configuration file://notification.json"
                 ),
             ),
-        ]
+        ];
+        // Only when the learner acknowledged a looping trigger (allow_recursion), as the engine does.
+        if self.ack {
+            calls.push(Call::new(
+                "lambda:PutFunctionRecursionConfig Terminate",
+                format!(
+                    "aws lambda put-function-recursion-config --function-name {f} --recursive-loop Terminate"
+                ),
+            ));
+        }
+        calls
     }
 }
 

@@ -231,10 +231,61 @@ fn deep(fut: impl std::future::Future<Output = ()> + Send + 'static) {
     }
 }
 
+/// The same checks as `pasos apply` before anything is created: static validation, then the live
+/// preflight (references resolve, policies exist, names not taken by something pasos did not make).
+/// Problems are shown as failures of the step and nothing is created.
+async fn apply_checked(e: &engine::Ctx, lp: &crate::plan::LoadedPlan) -> bool {
+    let (findings, ext) = crate::plan::validate::validate(lp);
+    let mut problems = findings.problems;
+    if problems.is_empty() {
+        problems =
+            engine::preflight::check(&e.cloud, &|r: &engine::Res| e.holds(r), lp, &ext).await;
+    }
+    if problems.is_empty() {
+        return engine::apply(e, lp).await;
+    }
+    for p in problems {
+        e.emit(engine::Event::Failed {
+            step: engine::Step::Preflight,
+            error: p.text(),
+        });
+    }
+    false
+}
+
+/// A key made from the keys screen is journaled like any other: intent before the call, id after.
+async fn create_key_journaled(e: &engine::Ctx, user: &str) -> Result<(String, Secret), Text> {
+    let intent = engine::Res::AccessKey {
+        user: user.to_string(),
+        id: None,
+    };
+    let journal_err = |x: std::io::Error| Text::same(x.to_string());
+    e.journal
+        .lock()
+        .map_err(|_| Text::fixed("diario bloqueado", "journal lock poisoned"))?
+        .intent(&intent)
+        .map_err(journal_err)?;
+    let (id, secret) = e
+        .cloud
+        .create_access_key(user)
+        .await
+        .map_err(|x| x.text())?;
+    let done = engine::Res::AccessKey {
+        user: user.to_string(),
+        id: Some(id.clone()),
+    };
+    e.journal
+        .lock()
+        .map_err(|_| Text::fixed("diario bloqueado", "journal lock poisoned"))?
+        .created(&intent, &done)
+        .map_err(journal_err)?;
+    Ok((id, Secret::new(secret)))
+}
+
 async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
     let c = &e.cloud;
     let msg = match cmd {
-        Cmd::Apply(lp) => Msg::ApplyDone(engine::apply(&e, &lp).await),
+        Cmd::Apply(lp) => Msg::ApplyDone(apply_checked(&e, &lp).await),
         Cmd::SearchPolicies(query) => {
             let found = c.managed_policies(&query).await.map_err(|x| x.text());
             Msg::Policies { query, found }
@@ -243,12 +294,7 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
             Err(x) if x.is_not_found() => Ok(vec![]),
             r => r.map_err(|x| x.text()),
         }),
-        Cmd::CreateKey(user) => Msg::KeyCreated(
-            c.create_access_key(&user)
-                .await
-                .map(|(id, s)| (id, Secret::new(s)))
-                .map_err(|x| x.text()),
-        ),
+        Cmd::CreateKey(user) => Msg::KeyCreated(create_key_journaled(&e, &user).await),
         Cmd::SetKeyActive { user, id, active } => {
             match c.set_access_key_active(&user, &id, active).await {
                 Ok(()) if active => Msg::Status(
@@ -263,7 +309,15 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
             }
         }
         Cmd::DeleteKey { user, id } => match c.delete_access_key(&user, &id).await {
-            Ok(()) => Msg::Status(tr!(es: "Clave {id} borrada", en: "Key {id} deleted"), false),
+            Ok(()) => {
+                if let Ok(mut j) = e.journal.lock() {
+                    let _ = j.deleted(&engine::Res::AccessKey {
+                        user: user.clone(),
+                        id: Some(id.clone()),
+                    });
+                }
+                Msg::Status(tr!(es: "Clave {id} borrada", en: "Key {id} deleted"), false)
+            }
             Err(x) => Msg::Status(x.text(), true),
         },
         Cmd::FreeTier => Msg::FreeTier(c.free_tier_types().await.unwrap_or_default()),
