@@ -20,8 +20,15 @@ async fn arns(ctx: &Ctx, names: &[String]) -> R<Vec<String>> {
     Ok(out)
 }
 
+/// Every role at once: they do not depend on each other. The first error (in plan order) is the
+/// step's; the others' resources are journaled all the same.
 pub async fn roles(ctx: &Ctx, plan: &Plan) -> R<()> {
-    for r in &plan.roles {
+    let results = futures::future::join_all(plan.roles.iter().map(|r| role(ctx, r))).await;
+    results.into_iter().collect()
+}
+
+async fn role(ctx: &Ctx, r: &crate::plan::Role) -> R<()> {
+    {
         let role = Res::Role {
             name: r.name.clone(),
         };

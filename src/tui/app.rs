@@ -120,6 +120,8 @@ pub enum Cmd {
     TryIt(try_it::Job),
     Rollback(Option<Vec<String>>),
     RefreshJournal,
+    /// Connect again after a failed start (no network, sandbox not up yet).
+    Reconnect,
     Many(Vec<Cmd>),
     Quit,
 }
@@ -512,6 +514,10 @@ impl App {
             Screen::User if a == Action::Reveal => {
                 self.user.revealed = !self.user.revealed;
                 None
+            }
+            Screen::Welcome if a == Action::Retry && self.conn_error.is_some() => {
+                self.conn_error = None;
+                Some(Cmd::Reconnect)
             }
             Screen::Lambda if a == Action::Ack => {
                 self.lambda.ack = true;

@@ -265,6 +265,14 @@ pub const KEYS: &[KeyDef] = &[
         true,
     ),
     k(
+        C::Char('r'),
+        "r",
+        Text::fixed("reintentar la conexión", "retry the connection"),
+        A::Retry,
+        S::Only(Screen::Welcome),
+        false,
+    ),
+    k(
         C::PageDown,
         "PgDn",
         Text::fixed("pantalla siguiente", "next screen"),

@@ -73,16 +73,28 @@ pub async fn run(
         }
     });
     let engine: Engine = Arc::new(OnceLock::new());
-    {
+    // Connecting runs in the background (the first frame does not wait for credentials), and again
+    // when the learner asks to retry after a failure.
+    let start_connect = {
         let (tx, engine, sd) = (tx.clone(), engine.clone(), state_dir.clone());
-        tokio::spawn(async move {
-            let r = connect(global, sd, ev_tx).await.map(|(ctx, id)| {
-                let _ = engine.set(Arc::new(ctx));
-                id
+        move || {
+            let (tx, engine, sd, global, ev_tx) = (
+                tx.clone(),
+                engine.clone(),
+                sd.clone(),
+                global.clone(),
+                ev_tx.clone(),
+            );
+            tokio::spawn(async move {
+                let r = connect(global, sd, ev_tx).await.map(|(ctx, id)| {
+                    let _ = engine.set(Arc::new(ctx));
+                    id
+                });
+                let _ = tx.send(Msg::Connected(r));
             });
-            let _ = tx.send(Msg::Connected(r));
-        });
-    }
+        }
+    };
+    start_connect();
     let stop = Arc::new(AtomicBool::new(false));
     let keys = {
         let (tx, stop) = (tx.clone(), stop.clone());
@@ -125,8 +137,10 @@ pub async fn run(
         };
         let Some(mut msg) = msg else { break };
         loop {
-            if let Some(cmd) = app.update(msg) {
-                perform(cmd, &engine, &tx, &state_dir);
+            match app.update(msg) {
+                Some(Cmd::Reconnect) => start_connect(),
+                Some(cmd) => perform(cmd, &engine, &tx, &state_dir),
+                None => {}
             }
             match rx.try_recv() {
                 Ok(m) => msg = m,
@@ -327,7 +341,9 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
             rollback(&e, keys).await;
             return;
         }
-        Cmd::Many(_) | Cmd::Quit | Cmd::SavePlan(_) | Cmd::SaveKey { .. } => return,
+        Cmd::Many(_) | Cmd::Quit | Cmd::SavePlan(_) | Cmd::SaveKey { .. } | Cmd::Reconnect => {
+            return;
+        }
     };
     let _ = tx.send(msg);
 }

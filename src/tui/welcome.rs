@@ -136,7 +136,13 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
             }
         }
         None => match &v.error {
-            Some(e) => lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style())),
+            Some(e) => {
+                lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style()));
+                lines.push(Line::styled(
+                    l("r: reintentar la conexión", "r: retry the connection"),
+                    dim(),
+                ));
+            }
             None => lines.push(Line::styled(
                 l("Conectando con AWS…", "Connecting to AWS…"),
                 dim(),
@@ -194,7 +200,7 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::app::Msg;
+    use crate::tui::app::{Cmd, Msg};
     use crate::tui::testing::{app, key, render, snapshots};
     use crossterm::event::KeyCode;
 
@@ -221,6 +227,14 @@ mod tests {
             "no credentials",
         ))));
         assert!(render(&a, 80, 24).contains("no credentials"));
+        assert!(render(&a, 80, 24).contains("r: retry the connection"));
+        // r asks for a new connection; without an error it does nothing.
+        assert!(matches!(
+            a.update(key(KeyCode::Char('r'))),
+            Some(Cmd::Reconnect)
+        ));
+        assert!(a.conn_error.is_none());
+        assert!(a.update(key(KeyCode::Char('r'))).is_none());
     }
 
     #[test]
