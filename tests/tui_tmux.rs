@@ -87,7 +87,10 @@ fn enter_through_all_four_steps_try_the_photo_then_roll_back() {
     s.wait_for("1/2", 20);
     s.keys("Enter");
     s.keys("Enter");
+    // The terminal shrinks while the instance launches: the wizard keeps going and redraws.
+    tmux(&["resize-window", "-t", &s.0, "-x", "90", "-y", "32"]);
     s.wait_for("✓ running", 90);
+    tmux(&["resize-window", "-t", &s.0, "-x", "120", "-y", "40"]);
     s.keys("Enter"); // bucket and Lambda
     s.keys("Enter");
     // Packaging the resizer compiles it the first time (CI packages it before the tests).
