@@ -32,6 +32,14 @@ fn report_torn(ctx: &Ctx, journal: &Journal) {
     }
 }
 
+/// Connects, learns the account and opens (locks) its journal, reporting a torn last line.
+async fn open(ctx: &Ctx) -> Result<(Cloud, String, Journal), Text> {
+    let (cloud, account) = connect(ctx).await?;
+    let journal = Journal::open(&ctx.state_dir, &account, &cloud.region)?;
+    report_torn(ctx, &journal);
+    Ok((cloud, account, journal))
+}
+
 /// Connects and learns the account; the journal is per account and region.
 async fn connect(ctx: &Ctx) -> Result<(Cloud, String), Text> {
     let cloud = ctx.connect().await?;
@@ -156,21 +164,13 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
         say_problems(ctx, &findings.problems, a.json);
         return exit::BAD_INPUT;
     }
-    let (cloud, account) = match connect(ctx).await {
+    let (cloud, account, journal) = match open(ctx).await {
         Ok(c) => c,
         Err(t) => {
             ctx.say(&t);
             return exit::FAILED;
         }
     };
-    let journal = match Journal::open(&ctx.state_dir, &account, &cloud.region) {
-        Ok(j) => j,
-        Err(t) => {
-            ctx.say(&t);
-            return exit::FAILED;
-        }
-    };
-    report_torn(ctx, &journal);
     let problems = engine::preflight::check(&cloud, &|r: &Res| journal.holds(r), &lp, &ext).await;
     if !problems.is_empty() {
         say_problems(ctx, &problems, a.json);
@@ -211,21 +211,13 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
 }
 
 pub async fn rollback(ctx: &Ctx, a: RollbackArgs) -> u8 {
-    let (cloud, account) = match connect(ctx).await {
+    let (cloud, _account, journal) = match open(ctx).await {
         Ok(c) => c,
         Err(t) => {
             ctx.say(&t);
             return exit::FAILED;
         }
     };
-    let journal = match Journal::open(&ctx.state_dir, &account, &cloud.region) {
-        Ok(j) => j,
-        Err(t) => {
-            ctx.say(&t);
-            return exit::FAILED;
-        }
-    };
-    report_torn(ctx, &journal);
     let live: Vec<Res> = journal.live().into_iter().map(|e| e.res).collect();
     let chosen = match engine::rollback::selection(&live, a.only.as_deref()) {
         Ok(c) => c,
@@ -266,21 +258,13 @@ pub async fn rollback(ctx: &Ctx, a: RollbackArgs) -> u8 {
 }
 
 pub async fn status(ctx: &Ctx, json: bool) -> u8 {
-    let (cloud, account) = match connect(ctx).await {
+    let (cloud, account, journal) = match open(ctx).await {
         Ok(c) => c,
         Err(t) => {
             ctx.say(&t);
             return exit::FAILED;
         }
     };
-    let journal = match Journal::open(&ctx.state_dir, &account, &cloud.region) {
-        Ok(j) => j,
-        Err(t) => {
-            ctx.say(&t);
-            return exit::FAILED;
-        }
-    };
-    report_torn(ctx, &journal);
     let mut rows = Vec::new();
     for e in journal.live() {
         let live = crate::engine::rollback::exists(&cloud, &e.res, journal.session()).await;
