@@ -148,6 +148,8 @@ pub struct App {
     pub rollback: rollback::RollbackScreen,
     pub show_cli: bool,
     pub help: bool,
+    /// The current screen's explanation in a full-screen popup (it does not fit a small terminal).
+    pub explain: bool,
     pub confirm: Option<confirm::Confirm>,
     /// The screen whose work is running.
     pub busy: Option<Screen>,
@@ -189,6 +191,7 @@ impl App {
             journal: Vec::new(),
             show_cli: false,
             help: false,
+            explain: false,
             confirm: None,
             busy: None,
             spinner: 0,

@@ -27,8 +27,9 @@ impl App {
                 }
             };
         }
-        if self.help {
+        if self.help || self.explain {
             self.help = false;
+            self.explain = false;
             return None;
         }
         // A field being edited takes printable keys first.
@@ -97,6 +98,7 @@ impl App {
         match a {
             Action::Quit => return self.ask_quit(),
             Action::Help => self.help = true,
+            Action::Explain => self.explain = true,
             Action::Lang => self.lang = self.lang.toggle(),
             Action::ToggleCli => self.show_cli = !self.show_cli,
             Action::NextScreen => return self.go(Screen::at(i + 1)),

@@ -28,6 +28,7 @@ pub enum Action {
     Reactivate,
     DeleteKey,
     Ack,
+    Explain,
     Select,
     DeleteSel,
     DeleteAll,
@@ -84,6 +85,14 @@ pub const KEYS: &[KeyDef] = &[
         A::Help,
         S::Global,
         true,
+    ),
+    k(
+        C::Char('e'),
+        "e",
+        Text::fixed("explicación a pantalla completa", "explanation full screen"),
+        A::Explain,
+        S::Global,
+        false,
     ),
     k(
         C::Char('q'),

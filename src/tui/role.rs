@@ -195,8 +195,23 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &RoleScreen) {
 mod tests {
     use super::*;
     use crate::tui::app::{Cmd, Msg, Screen};
-    use crate::tui::testing::{app, key, snapshots, typed};
+    use crate::tui::testing::{app, key, render, snapshots, typed};
     use crossterm::event::KeyCode;
+
+    #[test]
+    fn e_shows_the_whole_explanation_on_a_small_terminal() {
+        let mut a = app();
+        a.update(key(KeyCode::Char('1')));
+        // The side panel cuts the explanation at 80×24; the popup shows its last words.
+        let last = "directly";
+        assert!(!render(&a, 80, 24).contains(last));
+        a.update(key(KeyCode::Char('e')));
+        assert!(render(&a, 80, 24).contains(last), "{}", render(&a, 80, 24));
+        // Any key closes it, and does nothing else.
+        assert!(a.update(key(KeyCode::Enter)).is_none());
+        assert!(!a.explain);
+        assert_eq!(a.screen, Screen::Role);
+    }
 
     #[test]
     fn prefilled_from_the_plan_and_runs_the_role_alone() {

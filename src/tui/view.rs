@@ -48,7 +48,7 @@ pub fn step(
         Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(top);
-    let title = Text::fixed("Qué es", "What it is");
+    let title = Text::fixed("Qué es (e: ampliar)", "What it is (e: expand)");
     widgets::render_text(
         f,
         left,
@@ -88,6 +88,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     footer(f, foot, app);
     if app.help {
         help(f, area, app);
+    }
+    if app.explain {
+        explanation(f, area, app);
     }
     if let Some(c) = &app.confirm {
         c.render(f, area, app.lang);
@@ -163,6 +166,44 @@ fn footer(f: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::raw(format!(" {label}  ")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The current screen's explanation over the whole screen, wrapped: on 80×24 the side panel cuts it.
+fn explanation(f: &mut Frame, area: Rect, app: &App) {
+    let text = match app.screen {
+        Screen::Welcome => welcome::explain(),
+        Screen::Role => role::explain(),
+        Screen::User => user::explain(),
+        Screen::Keys => keys::explain(),
+        Screen::Ec2 => ec2::explain(),
+        Screen::Lambda => lambda::explain(),
+        Screen::TryIt => try_it::explain(),
+        Screen::Rollback => rollback::explain(),
+    };
+    let r = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    let mut lines = widgets::para(text.get(app.lang));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        Text::fixed("cualquier tecla cierra", "any key closes")
+            .get(app.lang)
+            .to_string(),
+        dim(),
+    ));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", app.screen.title().get(app.lang)));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
 }
 
 fn help(f: &mut Frame, area: Rect, app: &App) {
