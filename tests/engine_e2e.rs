@@ -418,3 +418,31 @@ async fn a_new_key_pair_is_created_saved_0600_and_rolled_back() {
     assert!(!cloud.key_pair_exists("clase-ssh").await.unwrap());
     assert_eq!(leftovers(&cloud).await, Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_goes_into_the_chosen_subnet_of_the_default_vpc() {
+    let sb = TestSandbox::start();
+    let cloud = sb.cloud().await;
+    let vpc = cloud.default_vpc().await.unwrap().unwrap();
+    let subnets = cloud.subnets(&vpc).await.unwrap();
+    assert!(subnets.len() >= 2, "{subnets:?}");
+    let (chosen, _az) = subnets.last().unwrap().clone();
+    let plan = sb.state().join("subnet.toml");
+    std::fs::write(
+        &plan,
+        format!("version = 1\n[[instance]]\nname = \"en-subred\"\ninstance_type = \"t3.micro\"\nsubnet = \"{chosen}\"\n"),
+    )
+    .unwrap();
+    let o = run(sb.pasos().args(["apply", "--yes"]).arg(&plan));
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("in subnet {chosen}")),
+        "{}",
+        stdout(&o)
+    );
+    let inst = cloud.find_instances("en-subred").await.unwrap();
+    assert_eq!(inst[0].subnet_id.as_deref(), Some(chosen.as_str()));
+    let r = run(sb.pasos().args(["rollback", "--yes"]));
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert_eq!(leftovers(&cloud).await, Vec::<String>::new());
+}

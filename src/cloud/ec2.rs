@@ -30,6 +30,7 @@ pub struct InstanceInfo {
     pub public_ip: Option<String>,
     pub public_dns: Option<String>,
     pub session_tag: Option<String>,
+    pub subnet_id: Option<String>,
 }
 
 impl Cloud {
@@ -45,6 +46,29 @@ impl Cloud {
             .first()
             .and_then(|v| v.vpc_id())
             .map(str::to_string))
+    }
+
+    /// (subnet id, availability zone) of the subnets in a VPC, sorted by zone.
+    pub async fn subnets(&self, vpc: &str) -> Result<Vec<(String, String)>, CloudError> {
+        let o = self
+            .ec2
+            .describe_subnets()
+            .filters(filter("vpc-id", vpc))
+            .send()
+            .await
+            .map_err(sdk("DescribeSubnets"))?;
+        let mut v: Vec<(String, String)> = o
+            .subnets()
+            .iter()
+            .map(|s| {
+                (
+                    s.subnet_id().unwrap_or_default().to_string(),
+                    s.availability_zone().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        Ok(v)
     }
 
     /// The AL2023 AMI for an architecture, through the SSM public parameter the console uses.
@@ -249,6 +273,7 @@ impl Cloud {
         sg_ids: &[String],
         profile: Option<&str>,
         key_pair: Option<&str>,
+        subnet: Option<&str>,
         user_data_b64: Option<String>,
         session: &str,
     ) -> Result<String, CloudError> {
@@ -273,6 +298,7 @@ impl Cloud {
                 profile.map(|p| IamInstanceProfileSpecification::builder().name(p).build()),
             )
             .set_key_name(key_pair.map(str::to_string))
+            .set_subnet_id(subnet.map(str::to_string))
             .set_user_data(user_data_b64)
             // AL2023 expects IMDSv2: tokens required, as the console sets it.
             .metadata_options(
@@ -427,6 +453,7 @@ fn instance_info(i: &aws_sdk_ec2::types::Instance) -> InstanceInfo {
             .public_dns_name()
             .filter(|s| !s.is_empty())
             .map(str::to_string),
+        subnet_id: i.subnet_id().map(str::to_string),
         session_tag: i
             .tags()
             .iter()

@@ -177,6 +177,42 @@ pub async fn check(
             .boxed(),
         );
     }
+    for (i, inst) in plan
+        .instances
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| !x.subnet.is_empty())
+    {
+        checks.push(
+            async move {
+                let in_default = match cloud.default_vpc().await {
+                    Ok(Some(vpc)) => cloud
+                        .subnets(&vpc)
+                        .await
+                        .map(|v| v.iter().any(|(id, _)| *id == inst.subnet)),
+                    Ok(None) => Ok(false),
+                    Err(e) => Err(e),
+                };
+                match in_default {
+                    Ok(true) => None,
+                    Ok(false) => Some(PlanProblem::new(
+                        format!("instance[{i}].subnet"),
+                        &inst.subnet,
+                        tr!(
+                            es: "no es una subred de la VPC por defecto de esta región",
+                            en: "is not a subnet of this region's default VPC"
+                        ),
+                    )),
+                    Err(e) => Some(PlanProblem::new(
+                        format!("instance[{i}].subnet"),
+                        &inst.subnet,
+                        e.text(),
+                    )),
+                }
+            }
+            .boxed(),
+        );
+    }
     for (i, inst) in plan.instances.iter().enumerate() {
         let res = Res::Instance {
             name: inst.name.clone(),

@@ -244,6 +244,13 @@ async fn instance(
             tr!(es: "grupo de seguridad {sg}", en: "security group {sg}"),
         )?);
     }
+    if !inst.subnet.is_empty() {
+        let sn = &inst.subnet;
+        checks.push(expect(
+            info.subnet_id.as_deref() == Some(sn.as_str()),
+            tr!(es: "en la subred {sn}", en: "in subnet {sn}"),
+        )?);
+    }
     ctx.verified(
         Step::Ec2,
         Res::Instance {
@@ -307,6 +314,7 @@ async fn run_with_profile_retry(
                 ids,
                 profile,
                 key,
+                (!inst.subnet.is_empty()).then_some(inst.subnet.as_str()),
                 user_data.clone(),
                 &ctx.session,
             )

@@ -90,6 +90,9 @@ pub struct Instance {
     /// Path relative to the plan file; empty for none.
     #[serde(default)]
     pub user_data: String,
+    /// A subnet of the default VPC (`subnet-…`); empty for "no preference", as in the walkthrough.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subnet: String,
 }
 
 /// Paso 4: the photo bucket.

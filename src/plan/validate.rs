@@ -352,6 +352,21 @@ fn check_ec2(lp: &LoadedPlan, f: &mut Findings, ext: &mut Vec<ExternalRef>) {
                 }),
             }
         }
+        let sn = &inst.subnet;
+        if !sn.is_empty()
+            && !sn.strip_prefix("subnet-").is_some_and(|h| {
+                (8..=17).contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit())
+            })
+        {
+            f.problems.push(PlanProblem::new(
+                format!("instance[{i}].subnet"),
+                sn,
+                tr!(
+                    es: "vacío (sin preferencia) o un id subnet-xxxxxxxx de la VPC por defecto",
+                    en: "empty (no preference) or a subnet-xxxxxxxx id of the default VPC"
+                ),
+            ));
+        }
         if let Err(rule) = read_user_data(lp, &inst.user_data) {
             f.problems.push(PlanProblem::new(
                 format!("instance[{i}].user_data"),

@@ -21,6 +21,7 @@ pub const PORTS: usize = 4;
 pub const ROLE: usize = 5;
 pub const USER_DATA: usize = 6;
 pub const KEY_PAIR: usize = 7;
+pub const SUBNET: usize = 8;
 
 pub const TYPES: &[&str] = &[
     "t2.micro",
@@ -102,6 +103,14 @@ impl Ec2Screen {
                     Text::fixed("Par de claves (vacío: ninguno)", "Key pair (empty: none)"),
                     &s(|i| &i.key_pair, ""),
                 ),
+                // The walkthrough's "default VPC, no subnet preference"; or one subnet-… of it.
+                Field::text(
+                    Text::fixed(
+                        "Subred (vacío: sin preferencia)",
+                        "Subnet (empty: no preference)",
+                    ),
+                    &s(|i| &i.subnet, ""),
+                ),
             ]),
             base_dir: lp.base_dir.clone(),
             free_tier: Vec::new(),
@@ -171,6 +180,7 @@ impl Ec2Screen {
                 security_groups: vec![sg],
                 role: self.form.get(ROLE).trim().into(),
                 user_data: self.form.get(USER_DATA).trim().into(),
+                subnet: self.form.get(SUBNET).trim().into(),
             },
         )
     }
