@@ -61,6 +61,7 @@ pub async fn run(
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
+    let lp_needs_resizer = lp.plan.lambdas.iter().any(|l| l.code == "bundled:resizer");
     let mut app = App::new(lang, lp, plan_path, crate::plan::validate::today(), now);
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let (ev_tx, mut ev_rx) = unbounded_channel::<Event>();
@@ -95,6 +96,20 @@ pub async fn run(
         }
     };
     start_connect();
+    // The resizer Lambda is compiled (release, minutes the first time) while the learner is still on
+    // the first steps, so step 4 finds the zip ready. The engine asks for the same zip later and
+    // waits on the packaging lock if this is not finished yet. Only a failure is shown.
+    if lp_needs_resizer {
+        let (tx, sd) = (tx.clone(), state_dir.clone());
+        tokio::task::spawn_blocking(move || {
+            let r =
+                crate::resizer_pkg::package(&sd, "x86_64", None, &mut |l| tracing::info!("{l}"));
+            if let Err(t) = r {
+                tracing::warn!("packaging the resizer failed: {t}");
+                let _ = tx.send(Msg::Status(t, true));
+            }
+        });
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let keys = {
         let (tx, stop) = (tx.clone(), stop.clone());
