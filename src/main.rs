@@ -1,10 +1,17 @@
 //! The `pasos` binary: parse the command line, run it, exit with its code.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = pasos::cli::Cli::parse();
+    // Help in the user's language: the language is known before clap parses (flag or LANG).
+    let args: Vec<String> = std::env::args().collect();
+    let lang = pasos::cli::help::lang_from_args(&args);
+    let matches = pasos::cli::help::localize(pasos::cli::Cli::command(), lang).get_matches();
+    let cli = match pasos::cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

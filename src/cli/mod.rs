@@ -1,6 +1,7 @@
 //! The headless front: parses the command line and runs each subcommand against the engine.
 
 pub mod args;
+pub mod help;
 pub mod run;
 
 pub use args::Cli;
