@@ -359,6 +359,8 @@ pub enum Event {
         created: usize,
         existing: usize,
         failed: usize,
+        /// How many resources a rollback deleted (0 for apply).
+        deleted: usize,
     },
 }
 
@@ -432,10 +434,37 @@ impl Event {
             ),
             Event::Failed { error, .. } => format!("   ✗ {}", error.get(lang)),
             Event::Done {
+                deleted,
+                failed,
+                ok,
+                ..
+            } if *deleted > 0 => {
+                if es {
+                    format!(
+                        "{} borrados: {deleted}, fallos: {failed}",
+                        if *ok {
+                            "Listo."
+                        } else {
+                            "Terminó con errores."
+                        }
+                    )
+                } else {
+                    format!(
+                        "{} deleted: {deleted}, failed: {failed}",
+                        if *ok {
+                            "Done."
+                        } else {
+                            "Finished with errors."
+                        }
+                    )
+                }
+            }
+            Event::Done {
                 ok,
                 created,
                 existing,
                 failed,
+                ..
             } => {
                 if es {
                     format!(

@@ -235,6 +235,7 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
         created,
         existing,
         failed: usize::from(!ok),
+        deleted: 0,
     });
     ok
 }

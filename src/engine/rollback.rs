@@ -100,6 +100,7 @@ pub async fn rollback(
         ok,
         created: 0,
         existing: done,
+        deleted: done,
         failed: usize::from(!ok),
     });
     Ok(ok)

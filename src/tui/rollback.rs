@@ -314,6 +314,7 @@ mod tests {
                 ok: false,
                 created: 0,
                 existing: 1,
+                deleted: 1,
                 failed: 1
             })),
             Some(Cmd::RefreshJournal)

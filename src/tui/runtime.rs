@@ -376,6 +376,7 @@ async fn rollback(e: &engine::Ctx, keys: Option<Vec<String>>) {
                 ok: false,
                 created: 0,
                 existing: 0,
+                deleted: 0,
                 failed: 1,
             });
         }
@@ -423,6 +424,7 @@ async fn rollback(e: &engine::Ctx, keys: Option<Vec<String>>) {
         ok,
         created: 0,
         existing: done,
+        deleted: done,
         failed: usize::from(!ok),
     });
 }
