@@ -446,3 +446,48 @@ async fn an_instance_goes_into_the_chosen_subnet_of_the_default_vpc() {
     assert!(r.status.success(), "{}", stderr(&r));
     assert_eq!(leftovers(&cloud).await, Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trigger_overlapping_a_rule_that_is_not_ours_is_refused_and_the_rule_kept() {
+    let sb = TestSandbox::start();
+    let cloud = sb.cloud().await;
+    // Someone else's rule on the same bucket, same event, overlapping prefix.
+    cloud
+        .s3
+        .create_bucket()
+        .bucket("fotos-ajenas")
+        .send()
+        .await
+        .unwrap();
+    let other = pasos::cloud::s3::LambdaRule {
+        id: Some("regla-ajena".into()),
+        function_arn: "arn:aws:lambda:us-east-1:000000000000:function:otra".into(),
+        events: vec!["s3:ObjectCreated:*".into()],
+        prefix: "input/".into(),
+        suffix: String::new(),
+    };
+    cloud
+        .merge_notification("fotos-ajenas", "regla-ajena", Some(&other))
+        .await
+        .unwrap();
+    let plan = sb.state().join("overlap.toml");
+    std::fs::write(
+        &plan,
+        "version = 1\n[[role]]\nname = \"lambda-s3\"\ntrusted_service = \"lambda.amazonaws.com\"\npolicies = [\"AmazonS3FullAccess\"]\n[[lambda]]\nname = \"f\"\nrole = \"lambda-s3\"\noutput = { bucket = \"fotos-ajenas\", prefix = \"output/\" }\n[[lambda.trigger]]\nbucket = \"fotos-ajenas\"\nprefix = \"input/fotos/\"\n",
+    )
+    .unwrap();
+    let o = run(sb.pasos().args(["apply", "--yes"]).arg(&plan));
+    assert_eq!(o.status.code(), Some(1), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("Configuration is ambiguously defined"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("regla-ajena"), "{}", stdout(&o));
+    // Nothing of ours was wired, and their rule is intact.
+    let (rules, _) = cloud.notification("fotos-ajenas").await.unwrap();
+    assert_eq!(rules, vec![other]);
+    assert!(cloud.permission_ids("f").await.unwrap().is_empty());
+    let r = run(sb.pasos().args(["rollback", "--yes"]));
+    assert!(r.status.success(), "{}", stderr(&r));
+}

@@ -246,12 +246,7 @@ async fn trigger(
         .collect();
     let clash = loopcheck::overlapping_rules(&ours, &others, function_arn);
     if let Some(c) = clash.first() {
-        let other = c.id.clone().unwrap_or_else(|| c.target.clone());
-        let (p, s) = (&c.prefix, &c.suffix);
-        return Err(tr!(
-            es: "el bucket {bucket} ya tiene la regla {other} (prefijo \"{p}\", sufijo \"{s}\") que se solapa con este trigger: S3 lo rechazaría como ambiguo. Usa otro prefijo o quita esa regla",
-            en: "bucket {bucket} already has rule {other} (prefix \"{p}\", suffix \"{s}\") overlapping this trigger: S3 would refuse it as ambiguous. Use another prefix or remove that rule"
-        ));
+        return Err(loopcheck::conflict_text(&ours, c));
     }
     // Permission before notification, or S3 cannot validate the destination.
     let sid = statement_id(bucket);
