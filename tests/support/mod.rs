@@ -105,3 +105,80 @@ pub fn assert_clean_failure(o: &Output) {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Everything a learner could have left behind, listed through the SDK: roles, instance profiles,
+/// users, groups, buckets, security groups (but `default`), instances not terminated, functions.
+pub async fn leftovers(c: &Cloud) -> Vec<String> {
+    let mut out = Vec::new();
+    let roles = c.iam.list_roles().send().await.expect("list roles");
+    for r in roles.roles() {
+        out.push(format!("role {}", r.role_name()));
+    }
+    let ips = c
+        .iam
+        .list_instance_profiles()
+        .send()
+        .await
+        .expect("list instance profiles");
+    for p in ips.instance_profiles() {
+        out.push(format!("instance profile {}", p.instance_profile_name()));
+    }
+    let users = c.iam.list_users().send().await.expect("list users");
+    for u in users.users() {
+        out.push(format!("user {}", u.user_name()));
+    }
+    let groups = c.iam.list_groups().send().await.expect("list groups");
+    for g in groups.groups() {
+        out.push(format!("group {}", g.group_name()));
+    }
+    let buckets = c.s3.list_buckets().send().await.expect("list buckets");
+    for b in buckets.buckets() {
+        out.push(format!("bucket {}", b.name().unwrap_or("?")));
+    }
+    let sgs = c
+        .ec2
+        .describe_security_groups()
+        .send()
+        .await
+        .expect("describe security groups");
+    for g in sgs.security_groups() {
+        if g.group_name() != Some("default") {
+            out.push(format!(
+                "security group {} {}",
+                g.group_name().unwrap_or("?"),
+                g.group_id().unwrap_or("?")
+            ));
+        }
+    }
+    let inst = c
+        .ec2
+        .describe_instances()
+        .send()
+        .await
+        .expect("describe instances");
+    for r in inst.reservations() {
+        for i in r.instances() {
+            let state = i
+                .state()
+                .and_then(|s| s.name())
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default();
+            if state != "terminated" {
+                out.push(format!(
+                    "instance {} {state}",
+                    i.instance_id().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    let fns = c
+        .lambda
+        .list_functions()
+        .send()
+        .await
+        .expect("list functions");
+    for f in fns.functions() {
+        out.push(format!("function {}", f.function_name().unwrap_or("?")));
+    }
+    out
+}
