@@ -108,7 +108,15 @@ impl Ctx {
     {
         if exists {
             if self.holds(&res) {
-                self.with_journal(|j| j.created(&res, &res))?;
+                // Confirm an intent whose answer was lost; a confirmed entry needs no new record
+                // (a re-apply would otherwise fsync one line per resource for nothing).
+                self.with_journal(|j| {
+                    if j.owns_confirmed(&res) {
+                        Ok(())
+                    } else {
+                        j.created(&res, &res)
+                    }
+                })?;
                 self.count(false);
                 self.emit(Event::AlreadyThere {
                     step,
