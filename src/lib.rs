@@ -4,10 +4,6 @@
 #[cfg(feature = "full")]
 pub mod cli;
 #[cfg(feature = "full")]
-pub mod cli_apply;
-#[cfg(feature = "full")]
-pub mod cli_check;
-#[cfg(feature = "full")]
 pub mod cloud;
 #[cfg(feature = "full")]
 pub mod engine;
@@ -21,5 +17,7 @@ pub mod plan;
 pub mod resizer_pkg;
 #[cfg(feature = "full")]
 pub mod sandbox;
+#[cfg(feature = "full")]
+pub mod session;
 #[cfg(feature = "full")]
 pub mod tui;

@@ -2,27 +2,37 @@
 
 use super::args::{Cli, Command, Global, SandboxAction};
 use super::exit;
-use crate::cloud::{Cloud, CloudSettings};
+use crate::cloud::Cloud;
 use crate::i18n::{Lang, Text};
+use crate::session::Settings;
 use crate::tr;
 use std::path::PathBuf;
 
-/// What every subcommand needs: the language, the state dir and the global flags.
+/// What every subcommand needs: the language, the state dir and the connection settings.
 pub struct Ctx {
     pub lang: Lang,
     pub state_dir: PathBuf,
-    pub global: Global,
+    pub settings: Settings,
 }
 
 impl Ctx {
     pub fn new(global: &Global) -> Ctx {
+        let lang = global.lang.unwrap_or_else(Lang::from_env);
+        let state_dir = global
+            .state_dir
+            .clone()
+            .unwrap_or_else(crate::paths::default_state_dir);
         Ctx {
-            lang: global.lang.unwrap_or_else(Lang::from_env),
-            state_dir: global
-                .state_dir
-                .clone()
-                .unwrap_or_else(crate::paths::default_state_dir),
-            global: global.clone(),
+            lang,
+            settings: Settings {
+                profile: global.profile.clone(),
+                region: global.region.clone(),
+                endpoint_url: global.endpoint_url.clone(),
+                sandbox: global.sandbox,
+                state_dir: state_dir.clone(),
+                lang,
+            },
+            state_dir,
         }
     }
 
@@ -31,26 +41,10 @@ impl Ctx {
         eprintln!("{}", t.get(self.lang));
     }
 
-    /// Starts or reuses the sandbox when `--sandbox` was given, then loads the AWS configuration.
+    /// Starts or reuses the sandbox when `--sandbox` was given (progress on stderr), then loads the
+    /// AWS configuration.
     pub async fn connect(&self) -> Result<Cloud, Text> {
-        let mut settings = CloudSettings {
-            profile: self.global.profile.clone(),
-            region: self.global.region.clone(),
-            endpoint_url: self.global.endpoint_url.clone(),
-            sandbox_endpoint: None,
-        };
-        if self.global.sandbox {
-            let state_dir = self.state_dir.clone();
-            let sb = tokio::task::spawn_blocking(move || {
-                crate::sandbox::start(&state_dir, &crate::paths::data_dir(), &mut |line| {
-                    eprintln!("  {line}")
-                })
-            })
-            .await
-            .map_err(|e| Text::same(e.to_string()))??;
-            settings.sandbox_endpoint = Some(sb.record.endpoint);
-        }
-        Cloud::load(&settings).await.map_err(|e| e.text())
+        self.settings.connect(|line| eprintln!("  {line}")).await
     }
 }
 
@@ -59,14 +53,14 @@ pub async fn run(cli: Cli) -> u8 {
     let ctx = Ctx::new(&cli.global);
     crate::logging::init(&ctx.state_dir);
     match cli.command {
-        None => crate::tui::run(&ctx, cli.plan).await,
+        None => crate::tui::run(&ctx.settings, cli.plan).await,
         Some(Command::Whoami(j)) => whoami(&ctx, j.json).await,
         Some(Command::Sandbox { action }) => sandbox(&ctx, action),
-        Some(Command::Apply(a)) => crate::cli_apply::apply(&ctx, a).await,
-        Some(Command::Rollback(a)) => crate::cli_apply::rollback(&ctx, a).await,
-        Some(Command::Status(j)) => crate::cli_apply::status(&ctx, j.json).await,
-        Some(Command::CheckTrigger(a)) => crate::cli_apply::check_trigger(&ctx, a),
-        Some(Command::PackageResizer(a)) => crate::cli_apply::package_resizer(&ctx, a).await,
+        Some(Command::Apply(a)) => super::apply::apply(&ctx, a).await,
+        Some(Command::Rollback(a)) => super::apply::rollback(&ctx, a).await,
+        Some(Command::Status(j)) => super::apply::status(&ctx, j.json).await,
+        Some(Command::CheckTrigger(a)) => super::apply::check_trigger(&ctx, a),
+        Some(Command::PackageResizer(a)) => super::apply::package_resizer(&ctx, a).await,
     }
 }
 

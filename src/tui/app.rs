@@ -94,6 +94,8 @@ pub enum Msg {
     Tried(Result<try_it::Outcome, Text>),
     /// An operation finished: its text for the status line, and whether it failed.
     Status(Text, bool),
+    /// The background build of the bundled resizer moved on.
+    Resizer(super::resizer_status::ResizerState),
 }
 
 /// Work for the runtime.
@@ -159,6 +161,8 @@ pub struct App {
     pub log: Vec<Event>,
     pub verified: Vec<(Step, Res, Vec<Text>)>,
     pub done: Vec<Screen>,
+    /// The bundled resizer's background build (welcome and Lambda screens show it).
+    pub resizer: super::resizer_status::ResizerState,
     pub quit: bool,
 }
 
@@ -199,6 +203,7 @@ impl App {
             log: Vec::new(),
             verified: Vec::new(),
             done: Vec::new(),
+            resizer: Default::default(),
             quit: false,
         }
     }
@@ -239,6 +244,10 @@ impl App {
             Msg::Key(k) => self.key(k),
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
+                None
+            }
+            Msg::Resizer(s) => {
+                self.resizer = s;
                 None
             }
             Msg::Connected(Ok(id)) => {

@@ -268,6 +268,12 @@ impl LambdaScreen {
 pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen, today: &str) {
     let lang = c.lang;
     let mut extra = Vec::new();
+    // Step 4 needs the zip: what its background build is doing comes first.
+    if s.base.code == "bundled:resizer"
+        && let Some(r) = super::resizer_status::line(lang, &c.resizer)
+    {
+        extra.push(r);
+    }
     match s.verdict() {
         Ok(r) => {
             let (label, style) = match r.verdict {

@@ -9,6 +9,7 @@ pub mod ec2;
 pub mod keymap;
 pub mod keys;
 pub mod lambda;
+pub mod resizer_status;
 pub mod role;
 pub mod rollback;
 pub mod runtime;
@@ -18,8 +19,8 @@ pub mod view;
 pub mod welcome;
 pub mod widgets;
 
-use crate::cli::run::Ctx;
 use crate::plan::LoadedPlan;
+use crate::session::{Settings, exit};
 use std::path::{Path, PathBuf};
 
 const WALKTHROUGH: &str = include_str!("../../assets/plans/walkthrough.toml");
@@ -36,33 +37,27 @@ pub fn default_plan(state_dir: &Path) -> Result<LoadedPlan, crate::i18n::Text> {
 }
 
 /// `pasos` with no subcommand: the wizard, prefilled from `--plan FILE` when given.
-pub async fn run(ctx: &Ctx, plan: Option<PathBuf>) -> u8 {
+pub async fn run(settings: &Settings, plan: Option<PathBuf>) -> u8 {
+    let say = |t: &crate::i18n::Text| eprintln!("{}", t.get(settings.lang));
     let lp = match &plan {
         Some(p) => match crate::plan::load(p) {
             Ok(lp) => lp,
             Err(problems) => {
                 for p in problems {
-                    ctx.say(&p.text());
+                    say(&p.text());
                 }
-                return crate::cli::exit::BAD_INPUT;
+                return exit::BAD_INPUT;
             }
         },
-        None => match default_plan(&ctx.state_dir) {
+        None => match default_plan(&settings.state_dir) {
             Ok(lp) => lp,
             Err(t) => {
-                ctx.say(&t);
-                return crate::cli::exit::FAILED;
+                say(&t);
+                return exit::FAILED;
             }
         },
     };
-    runtime::run(
-        ctx.global.clone(),
-        ctx.lang,
-        ctx.state_dir.clone(),
-        lp,
-        plan,
-    )
-    .await
+    runtime::run(settings.clone(), lp, plan).await
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 
 use super::app::{App, Cmd, Msg};
 use super::{try_it, view};
-use crate::cli::args::Global;
-use crate::cloud::{Cloud, CloudSettings, Identity};
-use crate::engine::{self, Event, Journal, Secret};
-use crate::i18n::{Lang, Text};
+use crate::cloud::Identity;
+use crate::engine::{self, Event, Secret};
+use crate::i18n::Text;
+use crate::session::{Settings, exit};
 use crate::tr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,31 +20,14 @@ type Engine = Arc<OnceLock<Arc<engine::Ctx>>>;
 
 /// Connects without printing anything (the screen is ours): sandbox progress goes to the log file.
 async fn connect(
-    global: Global,
-    state_dir: PathBuf,
+    settings: Settings,
     events: engine::Events,
 ) -> Result<(engine::Ctx, Identity), Text> {
-    let mut settings = CloudSettings {
-        profile: global.profile.clone(),
-        region: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
-        sandbox_endpoint: None,
-    };
-    if global.sandbox {
-        let sd = state_dir.clone();
-        let sb = tokio::task::spawn_blocking(move || {
-            crate::sandbox::start(&sd, &crate::paths::data_dir(), &mut |l| {
-                tracing::info!("sandbox: {l}")
-            })
-        })
-        .await
-        .map_err(|e| Text::same(e.to_string()))??;
-        settings.sandbox_endpoint = Some(sb.record.endpoint);
+    let (cloud, id, journal, torn) = settings.open(|l| tracing::info!("sandbox: {l}")).await?;
+    if let Some(t) = torn {
+        tracing::warn!("{}", t.en);
     }
-    let cloud = Cloud::load(&settings).await.map_err(|e| e.text())?;
-    let id = cloud.whoami().await.map_err(|e| e.text())?;
-    let journal = Journal::open(&state_dir, &id.account, &cloud.region)?;
-    let provider = crate::cli_apply::resizer_provider(state_dir);
+    let provider = crate::session::resizer_provider(settings.state_dir.clone(), settings.sandbox);
     Ok((
         engine::Ctx::new(cloud, journal, events, id.account.clone(), provider),
         id,
@@ -52,12 +35,11 @@ async fn connect(
 }
 
 pub async fn run(
-    global: Global,
-    lang: Lang,
-    state_dir: PathBuf,
+    settings: Settings,
     lp: crate::plan::LoadedPlan,
     plan_path: Option<PathBuf>,
 ) -> u8 {
+    let (lang, state_dir, sandbox) = (settings.lang, settings.state_dir.clone(), settings.sandbox);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
@@ -77,17 +59,12 @@ pub async fn run(
     // Connecting runs in the background (the first frame does not wait for credentials), and again
     // when the learner asks to retry after a failure.
     let start_connect = {
-        let (tx, engine, sd) = (tx.clone(), engine.clone(), state_dir.clone());
+        let (tx, engine) = (tx.clone(), engine.clone());
         move || {
-            let (tx, engine, sd, global, ev_tx) = (
-                tx.clone(),
-                engine.clone(),
-                sd.clone(),
-                global.clone(),
-                ev_tx.clone(),
-            );
+            let (tx, engine, settings, ev_tx) =
+                (tx.clone(), engine.clone(), settings.clone(), ev_tx.clone());
             tokio::spawn(async move {
-                let r = connect(global, sd, ev_tx).await.map(|(ctx, id)| {
+                let r = connect(settings, ev_tx).await.map(|(ctx, id)| {
                     let _ = engine.set(Arc::new(ctx));
                     id
                 });
@@ -100,15 +77,7 @@ pub async fn run(
     // the first steps, so step 4 finds the zip ready. The engine asks for the same zip later and
     // waits on the packaging lock if this is not finished yet. Only a failure is shown.
     if lp_needs_resizer {
-        let (tx, sd) = (tx.clone(), state_dir.clone());
-        tokio::task::spawn_blocking(move || {
-            let r =
-                crate::resizer_pkg::package(&sd, "x86_64", None, &mut |l| tracing::info!("{l}"));
-            if let Err(t) = r {
-                tracing::warn!("packaging the resizer failed: {t}");
-                let _ = tx.send(Msg::Status(t, true));
-            }
-        });
+        package_in_background(tx.clone(), state_dir.clone(), sandbox);
     }
     let stop = Arc::new(AtomicBool::new(false));
     let keys = {
@@ -138,11 +107,11 @@ pub async fn run(
     let mut terminal = ratatui::init();
     let mut tick = tokio::time::interval(Duration::from_millis(120));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut code = crate::cli::exit::OK;
+    let mut code = exit::OK;
     loop {
         if let Err(e) = terminal.draw(|f| view::draw(f, &app)) {
             tracing::error!("draw failed: {e}");
-            code = crate::cli::exit::FAILED;
+            code = exit::FAILED;
             break;
         }
         let animating = app.busy.is_some() || (app.ident.is_none() && app.conn_error.is_none());
@@ -426,5 +395,54 @@ async fn rollback(e: &engine::Ctx, keys: Option<Vec<String>>) {
         existing: done,
         deleted: done,
         failed: usize::from(!ok),
+    });
+}
+
+/// Builds the bundled resizer while the learner is on the first steps, so step 4 finds the zip
+/// ready; the engine asks for the same zip later and waits on the packaging lock if needed. The
+/// welcome and Lambda screens hear every finished crate, and a once-a-second clock while one long
+/// crate compiles.
+fn package_in_background(tx: Tx, state_dir: PathBuf, sandbox: bool) {
+    use super::resizer_status::ResizerState;
+    use crate::resizer_pkg::Progress;
+    let started = std::time::Instant::now();
+    let last: Arc<std::sync::Mutex<Option<Progress>>> = Arc::default();
+    let done = Arc::new(AtomicBool::new(false));
+    {
+        let (tx, last, done) = (tx.clone(), last.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            while !done.load(Ordering::Relaxed) {
+                every.tick().await;
+                let progress = last.lock().ok().and_then(|g| g.clone());
+                let secs = started.elapsed().as_secs();
+                if done.load(Ordering::Relaxed)
+                    || tx
+                        .send(Msg::Resizer(ResizerState::Building { progress, secs }))
+                        .is_err()
+                {
+                    break;
+                }
+            }
+        });
+    }
+    tokio::task::spawn_blocking(move || {
+        let flavor = crate::session::resizer_flavor(sandbox);
+        let r = crate::resizer_pkg::package(&state_dir, flavor, "x86_64", None, &mut |p| {
+            tracing::info!("{}", p.line(crate::i18n::Lang::En));
+            if let Ok(mut g) = last.lock() {
+                *g = Some(p);
+            }
+        });
+        done.store(true, Ordering::Relaxed);
+        let secs = started.elapsed().as_secs();
+        let state = match r {
+            Ok(_) => ResizerState::Ready { secs },
+            Err(t) => {
+                tracing::warn!("packaging the resizer failed: {t}");
+                ResizerState::Failed(t)
+            }
+        };
+        let _ = tx.send(Msg::Resizer(state));
     });
 }

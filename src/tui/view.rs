@@ -18,6 +18,7 @@ pub struct Common {
     pub show_cli: bool,
     pub checks: Vec<(String, Vec<Text>)>,
     pub log: Vec<String>,
+    pub resizer: super::resizer_status::ResizerState,
 }
 
 impl Common {
@@ -27,6 +28,7 @@ impl Common {
             show_cli: app.show_cli,
             checks: app.screen.step().map(|s| app.checks(s)).unwrap_or_default(),
             log: app.log_lines(),
+            resizer: app.resizer.clone(),
         }
     }
 }

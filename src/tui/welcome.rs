@@ -20,6 +20,7 @@ pub struct View {
     pub plan: Option<String>,
     /// (screen, resources in the journal for it, done in this session)
     pub steps: Vec<(Screen, usize, bool)>,
+    pub resizer: super::resizer_status::ResizerState,
 }
 
 /// The screen a journaled resource belongs to.
@@ -70,6 +71,7 @@ impl View {
             error: app.conn_error.clone(),
             plan: app.plan_path.as_ref().map(|p| p.display().to_string()),
             steps,
+            resizer: app.resizer.clone(),
         }
     }
 }
@@ -159,6 +161,9 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
             tr!(es: "Plan: {p}", en: "Plan: {p}").get(lang).to_string(),
             dim(),
         ));
+    }
+    if let Some(r) = super::resizer_status::line(lang, &v.resizer) {
+        lines.push(r);
     }
     widgets::render_text(f, left, "pasos", lines);
     let mut steps = Vec::new();

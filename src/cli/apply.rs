@@ -23,28 +23,13 @@ fn say_problems(ctx: &Ctx, problems: &[PlanProblem], json: bool) {
     }
 }
 
-fn report_torn(ctx: &Ctx, journal: &Journal) {
-    if journal.was_truncated() {
-        ctx.say(&tr!(
-            es: "Aviso: la última línea del diario estaba cortada (¿corte de luz?); se ignoró y lo demás se leyó",
-            en: "Note: the journal's last line was torn (power loss?); it was skipped and the rest was read"
-        ));
-    }
-}
-
 /// Connects, learns the account and opens (locks) its journal, reporting a torn last line.
 async fn open(ctx: &Ctx) -> Result<(Cloud, String, Journal), Text> {
-    let (cloud, account) = connect(ctx).await?;
-    let journal = Journal::open(&ctx.state_dir, &account, &cloud.region)?;
-    report_torn(ctx, &journal);
-    Ok((cloud, account, journal))
-}
-
-/// Connects and learns the account; the journal is per account and region.
-async fn connect(ctx: &Ctx) -> Result<(Cloud, String), Text> {
-    let cloud = ctx.connect().await?;
-    let id = cloud.whoami().await.map_err(|e| e.text())?;
-    Ok((cloud, id.account))
+    let (cloud, id, journal, torn) = ctx.settings.open(|l| eprintln!("  {l}")).await?;
+    if let Some(t) = torn {
+        ctx.say(&t);
+    }
+    Ok((cloud, id.account, journal))
 }
 
 fn confirm(ctx: &Ctx, question: Text) -> bool {
@@ -138,16 +123,6 @@ fn printer(
     (tx, handle)
 }
 
-/// The resizer zip, built (or reused) by `package-resizer`'s code.
-pub fn resizer_provider(state_dir: std::path::PathBuf) -> engine::ZipProvider {
-    Arc::new(move || {
-        let path = crate::resizer_pkg::package(&state_dir, "x86_64", None, &mut |l| {
-            tracing::info!("{l}")
-        })?;
-        std::fs::read(&path).map_err(|e| Text::same(e.to_string()))
-    })
-}
-
 pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
     let lp = match plan::load(&a.plan) {
         Ok(lp) => lp,
@@ -202,7 +177,7 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
         journal,
         tx,
         account,
-        resizer_provider(ctx.state_dir.clone()),
+        crate::session::resizer_provider(ctx.state_dir.clone(), ctx.settings.sandbox),
     );
     let ok = engine::apply(&ectx, &lp).await;
     drop(ectx);
@@ -300,7 +275,7 @@ pub async fn status(ctx: &Ctx, json: bool) -> u8 {
 }
 
 pub fn check_trigger(ctx: &Ctx, a: CheckTriggerArgs) -> u8 {
-    crate::cli_check::run(ctx, a)
+    super::check::run(ctx, a)
 }
 
 pub async fn package_resizer(ctx: &Ctx, a: PackageArgs) -> u8 {
@@ -310,8 +285,22 @@ pub async fn package_resizer(ctx: &Ctx, a: PackageArgs) -> u8 {
     };
     let state = ctx.state_dir.clone();
     let out = a.out.clone();
+    // `--sandbox package-resizer` builds the sandbox's quick copy; otherwise the one for AWS.
+    let flavor = crate::session::resizer_flavor(ctx.settings.sandbox);
+    let lang = ctx.lang;
     let r = tokio::task::spawn_blocking(move || {
-        crate::resizer_pkg::package(&state, arch, out.as_deref(), &mut |l| eprintln!("  {l}"))
+        crate::resizer_pkg::package(&state, flavor, arch, out.as_deref(), &mut |p| {
+            // A line every 25 crates (and every step): progress without 300 lines of it.
+            let show = match &p {
+                crate::resizer_pkg::Progress::Crates { done, total, .. } => {
+                    done % 25 == 0 || done == total
+                }
+                crate::resizer_pkg::Progress::Step(_) => true,
+            };
+            if show {
+                eprintln!("  {}", p.line(lang));
+            }
+        })
     })
     .await;
     match r {
