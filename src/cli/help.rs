@@ -193,7 +193,7 @@ const HELP: &[Entry] = &[
         &["check-trigger"],
         Some("prefix"),
         Text::fixed(
-            "Filtro de prefijo del trigger",
+            "Filtro de prefijo del disparador",
             "Key prefix filter of the trigger",
         ),
     ),
@@ -201,7 +201,7 @@ const HELP: &[Entry] = &[
         &["check-trigger"],
         Some("suffix"),
         Text::fixed(
-            "Filtro de sufijo del trigger",
+            "Filtro de sufijo del disparador",
             "Key suffix filter of the trigger",
         ),
     ),
@@ -209,7 +209,7 @@ const HELP: &[Entry] = &[
         &["check-trigger"],
         Some("output_bucket"),
         Text::fixed(
-            "Dónde escribe la función [por defecto: el bucket del trigger]",
+            "Dónde escribe la función [por defecto: el bucket del disparador]",
             "Where the function writes [default: the trigger's bucket]",
         ),
     ),

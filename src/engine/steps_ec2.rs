@@ -59,9 +59,10 @@ pub async fn instances(ctx: &Ctx, lp: &LoadedPlan) -> R<()> {
             {
                 Some((id, _)) => id,
                 None => {
-                    return Err(
-                        tr!(es: "grupo de seguridad {vpc} no encontrado", en: "security group not found in {vpc}"),
-                    );
+                    return Err({
+                        let n = &sg.name;
+                        tr!(es: "el grupo de seguridad {n} no aparece en la VPC {vpc}", en: "security group {n} not found in VPC {vpc}")
+                    });
                 }
             },
         };

@@ -205,7 +205,7 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
         let (b, p) = (&t.bucket, &t.prefix);
         checks.push(expect(
             ok,
-            tr!(es: "trigger en {b} con prefijo {p}", en: "trigger on {b} with prefix {p}"),
+            tr!(es: "disparador en {b} con prefijo {p}", en: "trigger on {b} with prefix {p}"),
         )?);
     }
     ctx.verified(

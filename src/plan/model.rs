@@ -93,6 +93,9 @@ pub struct Instance {
     /// A subnet of the default VPC (`subnet-…`); empty for "no preference", as in the walkthrough.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subnet: String,
+    /// The learner accepts paying for an instance type that is not free-tier eligible.
+    #[serde(default)]
+    pub allow_paid: bool,
 }
 
 /// Paso 4: the photo bucket.

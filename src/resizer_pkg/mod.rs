@@ -192,6 +192,21 @@ pub fn package(
     }
 }
 
+/// The resizer binary this machine last built, if any (the wizard runs its `preview` command to
+/// show photos): the flavor in use first, then the other one.
+pub fn local_bootstrap(sandbox: bool) -> Option<PathBuf> {
+    let src = source::locate(&crate::paths::data_dir()).ok()?;
+    let first = crate::session::resizer_flavor(sandbox);
+    let other = match first {
+        Flavor::Sandbox => Flavor::Aws,
+        Flavor::Aws => Flavor::Sandbox,
+    };
+    [first, other]
+        .into_iter()
+        .map(|f| build::output(&src.target, f))
+        .find(|p| p.is_file())
+}
+
 /// A zip with one executable `bootstrap` at its root.
 pub fn zip_bootstrap(binary: &[u8]) -> Result<Vec<u8>, Text> {
     let mut buf = std::io::Cursor::new(Vec::new());

@@ -1,5 +1,6 @@
-//! Screen 4: the EC2 instance — name, AMI, type (free-tier marks), security group and ports, role,
-//! user data (size against the 16 KB limit); launching shows the public IP and DNS.
+//! Screen 4: the EC2 instance — name, AMI, type (starts on the account's first free-tier type, and a
+//! paid one needs the cost accepted), security group and ports, role, user data (size against the
+//! 16 KB limit); launching shows the public IP and DNS.
 
 use super::view::{self, Common};
 use super::widgets::{Call, Field, Form, dim, ok_style};
@@ -22,6 +23,10 @@ pub const ROLE: usize = 5;
 pub const USER_DATA: usize = 6;
 pub const KEY_PAIR: usize = 7;
 pub const SUBNET: usize = 8;
+pub const ALLOW_PAID: usize = 9;
+
+#[path = "ec2_free.rs"]
+mod ec2_free;
 
 pub const TYPES: &[&str] = &[
     "t2.micro",
@@ -35,18 +40,38 @@ pub const TYPES: &[&str] = &[
 
 pub fn explain() -> Text {
     Text::fixed(
-        "EC2 alquila servidores virtuales (instancias) por horas. La AMI es la imagen de arranque: sistema operativo \
-         y software inicial; aquí Amazon Linux 2023. El tipo fija CPU y memoria; los marcados ✓ entran en la capa gratuita.\n\n\
-         La instancia vive en la VPC por defecto, una red pública: no pongas ahí datos privados. Un grupo de seguridad \
-         es su cortafuegos: solo entra lo que abras (HTTP 80, HTTPS 443).\n\n\
-         El rol le da permisos sin claves, y los datos de usuario son un script que corre en el primer arranque. \
-         Una instancia parada sigue pagando su disco: termínala para dejar de pagar.",
-        "EC2 rents virtual servers (instances) by the hour. The AMI is the boot image: operating system and \
-         initial software; here Amazon Linux 2023. The type sets CPU and memory; those marked ✓ are in the free tier.\n\n\
-         The instance lives in the default VPC, a public network: keep private data out of it. A security group \
-         is its firewall: only what you open gets in (HTTP 80, HTTPS 443).\n\n\
-         The role gives it permissions without keys, and user data is a script that runs on first boot. \
-         A stopped instance still pays for its disk: terminate it to stop paying.",
+        "EC2 alquila servidores virtuales (instancias) y los cobra por segundo mientras están en marcha \
+         (con un mínimo de un minuto), no por horas. La AMI es la imagen de arranque: sistema operativo y \
+         software inicial; aquí Amazon Linux 2023. El tipo fija CPU y memoria; los marcados ✓ entran en la \
+         capa gratuita de tu cuenta.\n\n\
+         La instancia vive en la VPC por defecto, una red pública: no pongas ahí datos privados. Una VPC se \
+         reparte en subredes, y cada subred está en una zona de disponibilidad (un centro de datos aparte \
+         dentro de la región). Para que una aplicación aguante la caída de una zona, usa al menos dos \
+         instancias en dos zonas distintas.\n\n\
+         Un grupo de seguridad es su cortafuegos: solo entra lo que abras (HTTP 80, HTTPS 443). Tiene memoria \
+         (stateful): la respuesta a una conexión permitida sale sin necesitar otra regla.\n\n\
+         El rol le da permisos sin claves: la instancia pide credenciales temporales a su servicio de \
+         metadatos, y pasos exige IMDSv2, que pide un token de sesión antes de contestar (protege de que \
+         una web engañada robe esas credenciales). Los datos de usuario son un script que corre en el \
+         primer arranque.\n\n\
+         Un par de claves sirve para entrar por SSH: AWS guarda la pública y tú la privada (.pem), que solo \
+         se descarga una vez. El tutorial no la usa, y SSH (puerto 22) no está abierto.\n\n\
+         Una instancia parada no paga CPU pero sí su disco: termínala para dejar de pagar.",
+        "EC2 rents virtual servers (instances) and bills them per second while they run (one minute \
+         minimum), not per hour. The AMI is the boot image: operating system and initial software; here \
+         Amazon Linux 2023. The type sets CPU and memory; those marked ✓ are in your account's free tier.\n\n\
+         The instance lives in the default VPC, a public network: keep private data out of it. A VPC is \
+         split into subnets, and each subnet sits in one Availability Zone (a separate data centre within \
+         the region). For an application to survive losing a zone, run at least two instances in two \
+         different zones.\n\n\
+         A security group is its firewall: only what you open gets in (HTTP 80, HTTPS 443). It is stateful: \
+         the reply to an allowed connection goes out without a rule of its own.\n\n\
+         The role gives it permissions without keys: the instance asks its metadata service for temporary \
+         credentials, and pasos requires IMDSv2, which wants a session token before it answers (so a \
+         tricked web page cannot steal those credentials). User data is a script that runs on first boot.\n\n\
+         A key pair is for logging in over SSH: AWS keeps the public key and you the private one (.pem), \
+         which downloads only once. The walkthrough uses none, and SSH (port 22) is not open.\n\n\
+         A stopped instance pays no CPU but still pays for its disk: terminate it to stop paying.",
     )
 }
 
@@ -55,7 +80,13 @@ pub struct Ec2Screen {
     pub form: Form,
     pub base_dir: PathBuf,
     pub free_tier: Vec<String>,
+    /// The type the plan asked for: the free-tier list replaces it only while it is untouched.
+    pub planned_type: String,
+    /// The free-tier list moved the type field: (from, to).
+    pub switched: Option<(String, String)>,
     pub running: Option<(String, Option<String>, Option<String>)>,
+    /// The private key of a key pair made in this session (for the `ssh` command).
+    pub pem: Option<String>,
 }
 
 impl Ec2Screen {
@@ -111,10 +142,20 @@ impl Ec2Screen {
                     ),
                     &s(|i| &i.subnet, ""),
                 ),
+                Field::toggle(
+                    Text::fixed(
+                        "Acepto el coste (no gratuito)",
+                        "I accept the cost (not free)",
+                    ),
+                    i.is_some_and(|i| i.allow_paid),
+                ),
             ]),
             base_dir: lp.base_dir.clone(),
             free_tier: Vec::new(),
+            planned_type: s(|i| &i.instance_type, "t3.micro"),
+            switched: None,
             running: None,
+            pem: None,
         }
     }
 
@@ -141,6 +182,9 @@ impl Ec2Screen {
             if ingress_port(&p).is_none() {
                 e.push((PORTS, tr!(es: "«{p}» no es un puerto: usa http, https, ssh o tcp:8080", en: "“{p}” is not a port: use http, https, ssh or tcp:8080")));
             }
+        }
+        if let Some(b) = self.blocked() {
+            e.push((TYPE, b));
         }
         let kp = self.form.get(KEY_PAIR).trim();
         if kp.len() > 255 || !kp.is_ascii() {
@@ -181,6 +225,7 @@ impl Ec2Screen {
                 role: self.form.get(ROLE).trim().into(),
                 user_data: self.form.get(USER_DATA).trim().into(),
                 subnet: self.form.get(SUBNET).trim().into(),
+                allow_paid: self.form.on(ALLOW_PAID),
             },
         )
     }
@@ -267,6 +312,11 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
     if let Some(n) = s.user_data_size() {
         let t = tr!(es: "datos de usuario: {n} B de 16384 B", en: "user data: {n} B of 16384 B");
         extra.push(Line::styled(format!("  {}", t.get(lang)), dim()));
+    }
+    // The refusal of a paid type is an error under the type field; the reason for a switched
+    // type goes here.
+    if let Some((r, true)) = s.type_reason() {
+        extra.push(Line::styled(format!("  ✓ {}", r.get(lang)), ok_style()));
     }
     if let Some((id, ip, dns)) = &s.running {
         let ip = ip.as_deref().unwrap_or("-");

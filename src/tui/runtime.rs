@@ -95,6 +95,11 @@ pub async fn run(
                         Ok(CEvent::Resize(..)) => {
                             let _ = tx.send(Msg::Tick);
                         }
+                        Ok(CEvent::Paste(text)) => {
+                            if tx.send(Msg::Paste(text)).is_err() {
+                                break;
+                            }
+                        }
                         Ok(_) => {}
                         Err(_) => break,
                     },
@@ -105,6 +110,11 @@ pub async fn run(
         })
     };
     let mut terminal = ratatui::init();
+    // Bracketed paste: a paste arrives as one event, so its newline can never act as Enter.
+    if let Err(e) = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste) {
+        tracing::warn!("bracketed paste unavailable: {e}");
+    }
+    app.no_color = super::term::no_color_env();
     let mut tick = tokio::time::interval(Duration::from_millis(120));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut code = exit::OK;
@@ -136,6 +146,7 @@ pub async fn run(
         }
     }
     stop.store(true, Ordering::Relaxed);
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     let _ = keys.join();
     code
@@ -159,6 +170,20 @@ pub fn perform(cmd: Cmd, engine: &Engine, tx: &Tx, state_dir: &std::path::Path) 
             }
         }
         Cmd::Quit => {}
+        Cmd::Copy(text) => {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let r = out
+                .write_all(super::term::osc52(&text).as_bytes())
+                .and_then(|()| out.flush());
+            if let Err(e) = r {
+                let e = e.to_string();
+                let _ = tx.send(Msg::Status(
+                    tr!(es: "No se pudo copiar: {e}", en: "Could not copy: {e}"),
+                    true,
+                ));
+            }
+        }
         Cmd::SavePlan(plan) => {
             let path = state_dir.join("wizard-plan.toml");
             let msg = match crate::plan::to_toml(&plan).and_then(|t| {
@@ -320,12 +345,21 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
         },
         Cmd::FreeTier => Msg::FreeTier(c.free_tier_types().await.unwrap_or_default()),
         Cmd::TryIt(job) => Msg::Tried(try_it::run(c, job).await),
+        Cmd::Preview(job) => {
+            let (a, b) = super::photo::run(c, job, c.sandbox).await;
+            Msg::Previews(a, b)
+        }
         Cmd::RefreshJournal => Msg::Journal(e.journal.lock().map(|j| j.live()).unwrap_or_default()),
         Cmd::Rollback(keys) => {
             rollback(&e, keys).await;
             return;
         }
-        Cmd::Many(_) | Cmd::Quit | Cmd::SavePlan(_) | Cmd::SaveKey { .. } | Cmd::Reconnect => {
+        Cmd::Many(_)
+        | Cmd::Quit
+        | Cmd::Copy(_)
+        | Cmd::SavePlan(_)
+        | Cmd::SaveKey { .. }
+        | Cmd::Reconnect => {
             return;
         }
     };

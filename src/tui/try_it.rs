@@ -1,14 +1,12 @@
 //! Screen 6: try it — uploads the sample photo under the trigger prefix, waits (bounded) for the
-//! resized copy under the output prefix, and shows sizes, time taken and the function's log lines.
+//! resized copy under the output prefix, and shows sizes, time taken, both photos side by side and
+//! the function's log lines (REPORT's fields one per line).
 
-use super::widgets::{self, dim, err_style, ok_style};
+use super::photo::{self, Pixels};
 use crate::cloud::Cloud;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Text;
 use crate::plan::Plan;
 use crate::tr;
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -39,6 +37,10 @@ pub struct TryScreen {
     pub running: bool,
     pub outcome: Option<Outcome>,
     pub error: Option<Text>,
+    /// The last job run (what the preview downloads).
+    pub job: Option<Job>,
+    /// The original and the resized photo, decoded small.
+    pub previews: (Option<Pixels>, Option<Pixels>),
 }
 
 /// The first .jpg in assets/photos (next to the binary's sources, or under the working directory).
@@ -83,10 +85,24 @@ impl TryScreen {
             photo,
         })
     }
-    pub fn started(&mut self) {
+    pub fn started(&mut self, job: &Job) {
         self.running = true;
         self.error = None;
         self.outcome = None;
+        self.previews = (None, None);
+        self.job = Some(job.clone());
+    }
+    /// After a run that produced a resized copy: what to decode for the side-by-side view.
+    pub fn preview_job(&self) -> Option<photo::Job> {
+        let (job, key) = (
+            self.job.as_ref()?,
+            self.outcome.as_ref()?.output_key.clone()?,
+        );
+        Some(photo::Job {
+            photo: job.photo.clone(),
+            bucket: job.bucket.clone(),
+            key,
+        })
     }
     pub fn finish(&mut self, r: Result<Outcome, Text>) {
         self.running = false;
@@ -161,80 +177,7 @@ pub fn explain() -> Text {
     )
 }
 
-pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &TryScreen, log: &[String]) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
-    let ex = widgets::para(explain().get(lang));
-    widgets::render_text(
-        f,
-        left,
-        Text::fixed("Qué pasa", "What happens").get(lang),
-        ex,
-    );
-    let mut lines = Vec::new();
-    if s.running {
-        lines.push(Line::raw(
-            Text::fixed(
-                "Subiendo y esperando el resultado…",
-                "Uploading and waiting for the result…",
-            )
-            .get(lang)
-            .to_string(),
-        ));
-        lines.extend(
-            log.iter()
-                .rev()
-                .take(3)
-                .rev()
-                .map(|l| Line::styled(l.clone(), dim())),
-        );
-    } else if let Some(o) = &s.outcome {
-        let (ik, is) = (&o.input_key, o.input_size);
-        lines.push(Line::raw(
-            tr!(es: "subida: {ik} ({is} bytes)", en: "uploaded: {ik} ({is} bytes)")
-                .get(lang)
-                .to_string(),
-        ));
-        match &o.output_key {
-            Some(k) => {
-                let (os, ms) = (o.output_size, o.elapsed_ms);
-                let pct = (os * 100).checked_div(is).unwrap_or(0);
-                lines.push(Line::styled(tr!(es: "✓ resultado: {k} ({os} bytes, {pct}% del original)", en: "✓ result: {k} ({os} bytes, {pct}% of the original)").get(lang).to_string(), ok_style()));
-                lines.push(Line::styled(
-                    tr!(es: "  tardó {ms} ms", en: "  took {ms} ms")
-                        .get(lang)
-                        .to_string(),
-                    ok_style(),
-                ));
-            }
-            None => {
-                let secs = WAIT.as_secs();
-                lines.push(Line::styled(tr!(es: "✗ no apareció nada en la salida en {secs} s", en: "✗ nothing appeared in the output within {secs} s").get(lang).to_string(), err_style()));
-            }
-        }
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            Text::fixed("Registros de la función:", "Function logs:")
-                .get(lang)
-                .to_string(),
-            dim(),
-        ));
-        lines.extend(o.logs.iter().map(|l| Line::raw(format!("  {l}"))));
-    } else {
-        lines.push(Line::raw(
-            Text::fixed(
-                "Enter: subir la foto de ejemplo.",
-                "Enter: upload the sample photo.",
-            )
-            .get(lang)
-            .to_string(),
-        ));
-    }
-    if let Some(e) = &s.error {
-        lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style()));
-    }
-    widgets::render_text(f, right, Text::fixed("Probar", "Try it").get(lang), lines);
-}
+pub use super::try_it_view::{items, render};
 
 #[cfg(test)]
 mod tests {

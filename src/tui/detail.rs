@@ -1,0 +1,42 @@
+//! The result panel of a step screen: the step's warnings and failures (they stay until it runs
+//! again), what the screen itself has to say (the loop check), the engine's progress while it
+//! runs, then what exists and how to check it.
+
+use super::app::{App, Screen};
+use super::text::Item;
+use super::widgets::{dim, err_style};
+use ratatui::style::{Color, Style};
+
+/// Progress lines kept while a step runs.
+const PROGRESS: usize = 40;
+
+pub fn items(app: &App) -> Vec<Item> {
+    let lang = app.lang;
+    let Some(step) = app.screen.step() else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    for (_, n) in app.notes.iter().filter(|(s, _)| *s == step) {
+        let (mark, style) = if n.error {
+            ("✗", err_style())
+        } else {
+            ("⚠", Style::default().fg(Color::Yellow))
+        };
+        v.push(Item::new(format!("{mark} {}", n.text.get(lang)), style));
+    }
+    if app.screen == Screen::Lambda {
+        v.extend(super::lambda_check::items(&app.lambda, lang, &app.today));
+    }
+    if app.busy == Some(app.screen) {
+        let lines = app.log_lines();
+        let tail = lines.len().saturating_sub(PROGRESS);
+        v.extend(lines[tail..].iter().map(|l| Item::new(l.clone(), dim())));
+        return v;
+    }
+    v.extend(super::results::items(
+        &app.outcomes(step),
+        &app.facts(),
+        lang,
+    ));
+    v
+}

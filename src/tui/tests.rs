@@ -1,0 +1,388 @@
+//! What a learner checks on the wizard as a whole: the badge and the footer at 80×24, the focus
+//! model, paste, NO_COLOR, warnings that stay, results with ids and commands, copying; and the
+//! 80×24 snapshots of every step screen after its step ran.
+
+use super::app::{Cmd, Msg, Screen};
+use super::testing::{app, key, ran, render, snapshots_80, typed};
+use crate::engine::{Event, Res, Secret, Step};
+use crate::i18n::{Lang, Text};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn t(s: &str) -> Text {
+    Text::same(s)
+}
+
+fn role_events() -> Vec<Event> {
+    let role = Res::Role {
+        name: "ec2-s3-dynamodb".into(),
+    };
+    let created = |r: Res| Event::Created {
+        step: Step::Role,
+        resource: r,
+    };
+    vec![
+        Event::StepStarted {
+            step: Step::Role,
+            title: Step::Role.title(),
+        },
+        created(role.clone()),
+        created(Res::RolePolicy {
+            role: "ec2-s3-dynamodb".into(),
+            arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess".into(),
+        }),
+        created(Res::InstanceProfile {
+            name: "ec2-s3-dynamodb".into(),
+        }),
+        Event::Verified {
+            step: Step::Role,
+            resource: role,
+            checks: vec![t("ec2.amazonaws.com"), t("AmazonS3FullAccess")],
+        },
+    ]
+}
+
+fn ec2_events() -> Vec<Event> {
+    let sg = Res::SecurityGroup {
+        name: "web-http-https".into(),
+        id: Some("sg-0123456789abcdef0".into()),
+    };
+    let inst = Res::Instance {
+        name: "servidor-web".into(),
+        id: Some("i-0abc1234def567890".into()),
+    };
+    vec![
+        Event::StepStarted {
+            step: Step::Ec2,
+            title: Step::Ec2.title(),
+        },
+        Event::Warning {
+            text: Text::fixed(
+                "t2.micro no entra en la capa gratuita de esta cuenta",
+                "t2.micro is not free-tier eligible in this account",
+            ),
+        },
+        Event::Created {
+            step: Step::Ec2,
+            resource: sg.clone(),
+        },
+        Event::Verified {
+            step: Step::Ec2,
+            resource: sg,
+            checks: vec![t("80"), t("443")],
+        },
+        Event::Created {
+            step: Step::Ec2,
+            resource: inst.clone(),
+        },
+        Event::InstanceRunning {
+            name: "servidor-web".into(),
+            id: "i-0abc1234def567890".into(),
+            public_ip: Some("203.0.113.7".into()),
+            public_dns: None,
+        },
+        Event::Verified {
+            step: Step::Ec2,
+            resource: inst,
+            checks: vec![t("running")],
+        },
+    ]
+}
+
+#[test]
+fn the_badge_comes_first_on_every_screen_in_both_languages_at_80_columns() {
+    for lang in [Lang::Es, Lang::En] {
+        for s in Screen::ALL {
+            let mut a = app();
+            a.lang = lang;
+            a.screen = s;
+            let screen = render(&a, 80, 24);
+            assert!(screen.starts_with(" SANDBOX "), "{s:?} {lang:?}:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn the_footer_shows_the_screens_own_keys_at_80_columns() {
+    let mut a = app();
+    a.lang = Lang::Es;
+    let footer = |a: &super::app::App| {
+        let screen = render(a, 80, 24);
+        screen.lines().last().unwrap_or("").trim_end().to_string()
+    };
+    a.screen = Screen::Keys;
+    assert!(footer(&a).contains("x borrar"), "{}", footer(&a));
+    a.screen = Screen::Rollback;
+    assert!(footer(&a).contains("r reintentar"), "{}", footer(&a));
+    a.screen = Screen::Lambda;
+    assert!(footer(&a).starts_with("! acepto"), "{}", footer(&a));
+    a.screen = Screen::Ec2;
+    assert!(footer(&a).contains("c CLI") && footer(&a).ends_with("? ayuda"));
+    // While a field is edited the footer says how to move and how to stop.
+    a.update(key(KeyCode::Tab));
+    assert!(footer(&a).starts_with("Tab campo siguiente  S-Tab anterior  Enter/Esc terminar"));
+}
+
+#[test]
+fn enter_in_a_field_only_ends_editing_and_a_paste_never_runs_a_step() {
+    let mut a = app();
+    a.screen = Screen::Role;
+    a.update(key(KeyCode::Tab));
+    // A pasted value with its trailing newline goes into the field, and nothing runs.
+    assert!(a.update(Msg::Paste("-web\n".into())).is_none());
+    assert_eq!(a.role.name(), "ec2-s3-dynamodb-web");
+    assert!(a.busy.is_none() && a.editing());
+    // Enter ends editing and does nothing else; the next Enter runs the step.
+    assert!(a.update(key(KeyCode::Enter)).is_none());
+    assert!(!a.editing() && a.busy.is_none());
+    // A paste outside a field is refused, never treated as keys.
+    assert!(a.update(Msg::Paste("x\n".into())).is_none());
+    assert!(a.busy.is_none() && a.status.as_ref().is_some_and(|s| s.1));
+    assert!(matches!(a.update(key(KeyCode::Enter)), Some(Cmd::Apply(_))));
+}
+
+#[test]
+fn text_fields_have_a_real_cursor() {
+    let mut a = app();
+    a.screen = Screen::User;
+    a.update(key(KeyCode::Tab)); // user name "alumno", cursor at the end
+    a.update(key(KeyCode::Home));
+    typed(&mut a, "el-");
+    assert_eq!(a.user.name(), "el-alumno");
+    a.update(key(KeyCode::End));
+    a.update(ctrl('w'));
+    assert_eq!(a.user.name(), "el-");
+    a.update(key(KeyCode::Home));
+    a.update(key(KeyCode::Delete));
+    assert_eq!(a.user.name(), "l-");
+    a.update(ctrl('u'));
+    assert_eq!(a.user.name(), "");
+    // Shift-Tab goes back round to the last field, Esc ends editing, Esc again stays put.
+    a.update(key(KeyCode::BackTab));
+    assert_eq!(a.user.form.focus, super::user::KEYS);
+    a.update(key(KeyCode::Esc));
+    a.update(key(KeyCode::Esc));
+    assert_eq!(a.screen, Screen::User);
+}
+
+#[test]
+fn no_color_draws_without_colours_but_keeps_the_badge_visible() {
+    let mut a = app();
+    a.no_color = true;
+    a.screen = Screen::Ec2;
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("t");
+    term.draw(|f| super::view::draw(f, &a)).expect("draw");
+    let buf = term.backend().buffer();
+    use ratatui::style::{Color, Modifier};
+    assert!(
+        buf.content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+    assert!(buf[(1, 0)].modifier.contains(Modifier::REVERSED), "badge");
+}
+
+#[test]
+fn warnings_stay_beside_the_results_until_the_step_runs_again() {
+    let mut a = app();
+    ran(&mut a, Screen::Ec2, ec2_events());
+    let screen = render(&a, 120, 40);
+    assert!(
+        screen.contains("⚠ t2.micro is not free-tier eligible"),
+        "{screen}"
+    );
+    assert!(screen.contains("i-0abc1234def567890") && screen.contains("sg-0123456789abcdef0"));
+    assert!(screen.contains("$ curl http://203.0.113.7"));
+    // A new run starts clean.
+    a.done.clear();
+    a.ec2.form.fields[super::ec2::TYPE].value = "t3.micro".into();
+    assert!(matches!(a.update(key(KeyCode::Enter)), Some(Cmd::Apply(_))));
+    assert!(!render(&a, 120, 40).contains("⚠ t2.micro"));
+}
+
+#[test]
+fn y_copies_the_arn_or_command_under_the_cursor() {
+    let mut a = app();
+    ran(&mut a, Screen::Role, role_events());
+    let items = super::detail::items(&a);
+    let arn = "arn:aws:iam::000000000000:role/ec2-s3-dynamodb";
+    let at = items.iter().position(|i| i.copy.as_deref() == Some(arn));
+    let Some(at) = at else {
+        panic!("no ARN in {items:?}")
+    };
+    for _ in 0..at {
+        a.update(key(KeyCode::Down));
+    }
+    assert!(matches!(a.update(key(KeyCode::Char('y'))), Some(Cmd::Copy(v)) if v == arn));
+    // Further down, the command that shows the role.
+    let cmd = "aws iam get-role --role-name ec2-s3-dynamodb";
+    let Some(c) = items.iter().position(|i| i.copy.as_deref() == Some(cmd)) else {
+        panic!("no get-role command in {items:?}")
+    };
+    assert!(c > at);
+    for _ in at..c {
+        a.update(key(KeyCode::Down));
+    }
+    assert!(matches!(a.update(key(KeyCode::Char('y'))), Some(Cmd::Copy(v)) if v == cmd));
+    // A line with nothing to copy says so instead.
+    a.view.cursor = 0;
+    let first_copyable = items[0].copy.is_some();
+    assert_eq!(a.update(key(KeyCode::Char('y'))).is_some(), first_copyable);
+}
+
+#[test]
+fn j_scrolls_the_explanation_and_stops_at_its_end() {
+    let mut a = app();
+    a.screen = Screen::Ec2;
+    let first = render(&a, 80, 24);
+    a.update(key(KeyCode::Char('j')));
+    assert_ne!(render(&a, 80, 24), first);
+    for _ in 0..200 {
+        a.update(key(KeyCode::Char('j')));
+    }
+    let end = render(&a, 80, 24);
+    assert!(
+        end.contains("termínala") || end.contains("terminate it"),
+        "{end}"
+    );
+    assert_eq!(a.view.text, a.view.text_max.get());
+}
+
+#[test]
+fn after_each_step_snapshots() {
+    snapshots_80(Screen::Role, "role_ran", |a| {
+        ran(a, Screen::Role, role_events())
+    });
+    snapshots_80(Screen::Ec2, "ec2_ran", |a| {
+        ran(a, Screen::Ec2, ec2_events())
+    });
+    snapshots_80(Screen::User, "user_ran", |a| {
+        let u = |r: Res| Event::Created {
+            step: Step::UserGroup,
+            resource: r,
+        };
+        ran(
+            a,
+            Screen::User,
+            vec![
+                u(Res::Group {
+                    name: "ec2-admins".into(),
+                }),
+                u(Res::User {
+                    name: "alumno".into(),
+                }),
+                Event::ConsolePassword {
+                    user: "alumno".into(),
+                    password: Secret::new("FAKE-never-shown".into()),
+                    sign_in_url: "https://000000000000.signin.aws.amazon.com/console".into(),
+                },
+                Event::Verified {
+                    step: Step::UserGroup,
+                    resource: Res::User {
+                        name: "alumno".into(),
+                    },
+                    checks: vec![t("ec2-admins")],
+                },
+            ],
+        )
+    });
+    snapshots_80(Screen::Lambda, "lambda_ran", |a| {
+        let l = |r: Res| Event::Created {
+            step: Step::BucketLambda,
+            resource: r,
+        };
+        ran(
+            a,
+            Screen::Lambda,
+            vec![
+                l(Res::Bucket {
+                    name: "fotos-alumno-2026".into(),
+                }),
+                l(Res::Function {
+                    name: "redimensionar-foto".into(),
+                }),
+            ],
+        )
+    });
+}
+
+#[test]
+fn lambda_verdict_snapshots_loop_risk_and_safe() {
+    use super::lambda::{OUT_PREFIX, PREFIX};
+    use crate::loopcheck::Verdict;
+    let verdict = |a: &super::app::App| a.lambda.verdict().map(|r| r.verdict).ok();
+    snapshots_80(Screen::Lambda, "lambda_safe", |a| {
+        assert_eq!(verdict(a), Some(Verdict::Safe));
+    });
+    snapshots_80(Screen::Lambda, "lambda_loop", |a| {
+        a.lambda.form.fields[OUT_PREFIX].value = "input/small/".into();
+        assert_eq!(verdict(a), Some(Verdict::Loop));
+    });
+    snapshots_80(Screen::Lambda, "lambda_risk", |a| {
+        a.lambda.form.fields[OUT_PREFIX].value = String::new();
+        a.lambda.form.fields[PREFIX].value = "in".into();
+        assert_eq!(verdict(a), Some(Verdict::Risk));
+    });
+}
+
+#[test]
+fn a_safe_verdict_leads_with_why_and_the_trigger_warnings_show() {
+    let mut a = app();
+    a.lang = Lang::En;
+    a.screen = Screen::Lambda;
+    let items = super::detail::items(&a);
+    let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+    assert!(texts[0].starts_with("✓ No loop. Why:"), "{texts:?}");
+    assert!(
+        texts[1].contains("do not overlap"),
+        "the decisive reason first: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("multipart")),
+        "PUT-only warning: {texts:?}"
+    );
+    // python3.9 is flagged although provided.al2023 is selected.
+    assert!(
+        texts.iter().any(|t| t.contains("python3.9 (2025-12-15)")),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn ec2_starts_on_a_free_tier_type_and_a_paid_one_needs_the_cost_accepted() {
+    use super::ec2::{ALLOW_PAID, TYPE};
+    let mut a = app();
+    a.screen = Screen::Ec2;
+    assert_eq!(a.ec2.form.get(TYPE), "t2.micro", "the walkthrough's type");
+    a.update(Msg::FreeTier(vec!["t3.micro".into(), "t3.small".into()]));
+    assert_eq!(a.ec2.form.get(TYPE), "t3.micro");
+    assert!(
+        render(&a, 120, 40)
+            .contains("t3.micro: the free-tier type for this account (t2.micro is not)")
+    );
+    // A type that costs money is refused until the learner accepts paying, and the plan says so.
+    a.ec2.form.fields[TYPE].value = "c7i-flex.large".into();
+    assert!(a.update(key(KeyCode::Enter)).is_none());
+    assert!(a.busy.is_none());
+    a.ec2.form.fields[ALLOW_PAID].value = "yes".into();
+    match a.update(key(KeyCode::Enter)) {
+        Some(Cmd::Apply(lp)) => assert!(lp.plan.instances[0].allow_paid),
+        other => panic!("{other:?}"),
+    }
+    // A type the learner already changed is left alone.
+    let mut b = app();
+    b.ec2.form.fields[TYPE].value = "t3.small".into();
+    b.update(Msg::FreeTier(vec!["t3.micro".into()]));
+    assert_eq!(b.ec2.form.get(TYPE), "t3.small");
+}
+
+#[test]
+fn ec2_snapshot_with_a_type_outside_the_free_tier() {
+    snapshots_80(Screen::Ec2, "ec2_paid", |a| {
+        a.update(Msg::FreeTier(vec!["t3.micro".into(), "t3.small".into()]));
+        a.ec2.form.fields[super::ec2::TYPE].value = "m7i-flex.large".into();
+    });
+}
