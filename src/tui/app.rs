@@ -243,6 +243,7 @@ impl App {
             .map(super::results::Facts::of)
             .unwrap_or_default();
         f.public_ip = self.ec2.running.as_ref().and_then(|r| r.1.clone());
+        f.public_dns = self.ec2.running.as_ref().and_then(|r| r.2.clone());
         f.pem = self.ec2.pem.clone();
         f.input_prefix = Some(self.lambda.form.get(super::lambda::PREFIX).to_string());
         f

@@ -102,6 +102,10 @@ impl App {
     pub(super) fn go(&mut self, s: Screen) -> Option<Cmd> {
         if s != self.screen {
             self.view = Default::default();
+            // A message about the screen being left is stale on the next one; errors stay.
+            if self.status.as_ref().is_some_and(|st| !st.1) {
+                self.status = None;
+            }
         }
         self.screen = s;
         match s {

@@ -24,19 +24,17 @@ pub fn items(app: &App) -> Vec<Item> {
         };
         v.push(Item::new(format!("{mark} {}", n.text.get(lang)), style));
     }
-    if app.screen == Screen::Lambda {
-        v.extend(super::lambda_check::items(&app.lambda, lang, &app.today));
-    }
     if app.busy == Some(app.screen) {
         let lines = app.log_lines();
         let tail = lines.len().saturating_sub(PROGRESS);
         v.extend(lines[tail..].iter().map(|l| Item::new(l.clone(), dim())));
         return v;
     }
-    v.extend(super::results::items(
-        &app.outcomes(step),
-        &app.facts(),
-        lang,
-    ));
+    // What exists comes before the screen's own analysis: after a run it is what matters.
+    let step_outcomes = app.outcomes(step);
+    v.extend(super::results::items(&step_outcomes, &app.facts(), lang));
+    if app.screen == Screen::Lambda {
+        v.extend(super::lambda_check::items(&app.lambda, lang, &app.today));
+    }
     v
 }

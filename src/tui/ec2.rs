@@ -318,12 +318,6 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
     if let Some((r, true)) = s.type_reason() {
         extra.push(Line::styled(format!("  ✓ {}", r.get(lang)), ok_style()));
     }
-    if let Some((id, ip, dns)) = &s.running {
-        let ip = ip.as_deref().unwrap_or("-");
-        let dns = dns.as_deref().unwrap_or("-");
-        let t = tr!(es: "▶ en marcha: {id}  IP pública {ip}  DNS {dns}", en: "▶ running: {id}  public IP {ip}  DNS {dns}");
-        extra.push(Line::styled(format!("  {}", t.get(lang)), ok_style()));
-    }
     let free = &s.free_tier;
     let marks = |i: usize, v: &str| -> Option<Text> {
         if i != TYPE || free.is_empty() {

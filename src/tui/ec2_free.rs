@@ -59,10 +59,8 @@ impl Ec2Screen {
                 tr!(es: "{t}: el tipo de la capa gratuita para esta cuenta ({from} no lo es)", en: "{t}: the free-tier type for this account ({from} is not)"),
                 true,
             ),
-            _ => (
-                tr!(es: "{t}: entra en la capa gratuita de esta cuenta", en: "{t}: free-tier eligible in this account"),
-                true,
-            ),
+            // The ✓ mark beside the type says it already.
+            _ => return None,
         })
     }
 

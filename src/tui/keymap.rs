@@ -114,7 +114,7 @@ pub const KEYS: &[KeyDef] = &[
     k(C::Char('a'), "a", "reactivar", "reactivate", A::Reactivate, KEYS_SCREEN, true),
     k(C::Char('x'), "x", "borrar", "delete", A::DeleteKey, KEYS_SCREEN, true),
     k(C::Char('v'), "v", "ver contraseña", "reveal password", A::Reveal, S::Only(Screen::User), true),
-    k(C::Char('!'), "!", "acepto el riesgo de bucle", "I accept the loop risk", A::Ack, S::Only(Screen::Lambda), true),
+    k(C::Char('!'), "!", "acepto el riesgo", "accept the risk", A::Ack, S::Only(Screen::Lambda), true),
     k(C::Char(' '), "Espacio|Space", "marcar", "select", A::Select, ROLLBACK, true),
     k(C::Char('D'), "D", "borrar lo marcado", "delete selection", A::DeleteSel, ROLLBACK, true),
     k(C::Char('A'), "A", "borrar todo", "delete all", A::DeleteAll, ROLLBACK, true),

@@ -8,6 +8,7 @@ use super::widgets::{dim, ok_style};
 use crate::cloud::Identity;
 use crate::engine::Res;
 use crate::i18n::{Lang, Text};
+use crate::tr;
 use ratatui::style::{Color, Modifier, Style};
 
 /// Where the resources live, and what the screen knows besides the resources themselves.
@@ -20,8 +21,10 @@ pub struct Facts {
     pub real: bool,
     /// The sandbox: the AWS CLI needs its endpoint and dummy credentials first.
     pub sandbox_env: Option<String>,
-    /// The running instance's public IP (for `curl`) and the key pair's PEM (for `ssh`).
+    /// The running instance's public IP (for `curl`) and DNS name, and the key pair's PEM (for
+    /// `ssh`).
     pub public_ip: Option<String>,
+    pub public_dns: Option<String>,
     pub pem: Option<String>,
     /// Where photos go in (for `aws s3 cp`).
     pub input_prefix: Option<String>,
@@ -227,6 +230,11 @@ pub fn items(outcomes: &[Outcome], f: &Facts, lang: Lang) -> Vec<Item> {
         v.push(Item::new(format!("{mark} {}", o.res.label(lang)), style));
         if let Some(id) = id_of(&o.res, f) {
             v.push(Item::new(format!("  {id}"), id_style()).copy(id));
+        }
+        if let (Res::Instance { .. }, Some(ip)) = (&o.res, &f.public_ip) {
+            let dns = f.public_dns.as_deref().unwrap_or("-");
+            let t = tr!(es: "  ▶ en marcha: IP pública {ip} · DNS {dns}", en: "  ▶ running: public IP {ip} · DNS {dns}");
+            v.push(Item::new(t.get(lang), ok_style()).copy(ip.clone()));
         }
         for c in &o.checks {
             v.push(Item::new(format!("  ✓ {}", c.get(lang)), ok_style()));
