@@ -27,9 +27,25 @@ impl App {
                 }
             };
         }
-        if self.help || self.explain {
+        // The full-screen explanation scrolls; any other key closes it (and the help) and does
+        // nothing else.
+        if self.explain {
+            let max = self.view.text_max.get();
+            match k.code {
+                KeyCode::Char('j') | KeyCode::Down => {
+                    self.view.text = (self.view.text + 1).min(max)
+                }
+                KeyCode::PageDown => self.view.text = (self.view.text + 10).min(max),
+                KeyCode::Char('k') | KeyCode::Up => {
+                    self.view.text = self.view.text.saturating_sub(1)
+                }
+                KeyCode::PageUp => self.view.text = self.view.text.saturating_sub(10),
+                _ => self.explain = false,
+            }
+            return None;
+        }
+        if self.help {
             self.help = false;
-            self.explain = false;
             return None;
         }
         // A field being edited takes the keys first. Enter and Esc end editing and do nothing else:

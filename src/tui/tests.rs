@@ -386,3 +386,54 @@ fn ec2_snapshot_with_a_type_outside_the_free_tier() {
         a.ec2.form.fields[super::ec2::TYPE].value = "m7i-flex.large".into();
     });
 }
+
+#[test]
+fn the_full_screen_explanation_scrolls_and_closes() {
+    let mut a = app();
+    a.screen = Screen::Ec2;
+    a.update(key(KeyCode::Char('e')));
+    assert!(render(&a, 80, 24).contains("j/k"));
+    for _ in 0..60 {
+        a.update(key(KeyCode::Char('j')));
+    }
+    let end = render(&a, 80, 24);
+    assert!(end.contains("any other key closes"), "{end}");
+    assert!(
+        a.update(key(KeyCode::Enter)).is_none(),
+        "closing does nothing else"
+    );
+    assert!(!a.explain && a.busy.is_none());
+}
+
+#[test]
+fn more_screens_after_their_step_snapshots() {
+    snapshots_80(Screen::TryIt, "try_it_ran", |a| {
+        let px = |w: u32, h: u32, orig| super::photo::Pixels {
+            width: w,
+            height: h,
+            rgb: (0..w * h * 3).map(|i| (i * 7 % 256) as u8).collect(),
+            original: Some(orig),
+        };
+        a.try_it.outcome = Some(super::try_it::Outcome {
+            input_key: "input/sample-landscape.jpg".into(),
+            input_size: 876_614,
+            output_key: Some("output/sample-landscape.jpg".into()),
+            output_size: 89_487,
+            elapsed_ms: 1735,
+            logs: vec![
+                "START RequestId: 42 Version: $LATEST".into(),
+                "resized key=\"input/sample-landscape.jpg\" original=2400x1600 new=1024x683".into(),
+                "END RequestId: 42".into(),
+                "REPORT RequestId: 42\tDuration: 963.10 ms\tBilled Duration: 964 ms\tMemory Size: 256 MB\tMax Memory Used: 41 MB".into(),
+            ],
+        });
+        a.try_it.previews = (
+            Some(px(64, 43, (2400, 1600))),
+            Some(px(64, 43, (1024, 683))),
+        );
+    });
+    snapshots_80(Screen::Welcome, "welcome_ran", |a| {
+        a.update(Msg::Journal(super::testing::journal()));
+        a.done = vec![Screen::Role];
+    });
+}

@@ -223,7 +223,8 @@ pub fn explain_text(s: Screen) -> Text {
     }
 }
 
-/// The current screen's explanation over the whole screen, wrapped: on 80×24 the side panel cuts it.
+/// The current screen's explanation over the whole screen (on 80×24 the side panel cuts it); it
+/// scrolls with j/k like the panel, from where the panel was.
 fn explanation(f: &mut Frame, area: Rect, app: &App) {
     let text = explain_text(app.screen);
     let r = Rect::new(
@@ -232,23 +233,27 @@ fn explanation(f: &mut Frame, area: Rect, app: &App) {
         area.width.saturating_sub(2),
         area.height.saturating_sub(2),
     );
-    let mut lines = widgets::para(text.get(app.lang));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        Text::fixed("cualquier tecla cierra", "any key closes")
-            .get(app.lang)
-            .to_string(),
-        dim(),
-    ));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", app.screen.title().get(app.lang)));
+    let mut lines: Vec<(String, Style)> = text
+        .get(app.lang)
+        .split('\n')
+        .map(|p| (p.to_string(), Style::default()))
+        .collect();
+    lines.push((String::new(), Style::default()));
+    let close = Text::fixed(
+        "j/k o ↑↓ desplazan · cualquier otra tecla cierra",
+        "j/k or ↑↓ scroll · any other key closes",
+    );
+    lines.push((close.get(app.lang).to_string(), dim()));
     f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
+    let title = format!(" {} ", app.screen.title().get(app.lang));
+    text::render_scrolled(
+        f,
         r,
+        &title,
+        lines,
+        app.view.text,
+        &app.view.text_max,
+        "j/k",
     );
 }
 

@@ -192,14 +192,8 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View, view: &super::app
         let (mark, st) = match (done, n) {
             (true, _) => ("✓", tr!(es: "hecho y comprobado", en: "done and verified")),
             (false, 0) => ("·", tr!(es: "pendiente", en: "to do")),
-            (false, 1) => (
-                "•",
-                tr!(es: "1 recurso en el diario", en: "1 resource in the journal"),
-            ),
-            (false, n) => (
-                "•",
-                tr!(es: "{n} recursos en el diario", en: "{n} resources in the journal"),
-            ),
+            // "N in the journal": short enough for 80 columns, and no plural to get wrong.
+            (false, n) => ("•", tr!(es: "{n} en el diario", en: "{n} in the journal")),
         };
         let style = if *done || *n > 0 {
             ok_style()
