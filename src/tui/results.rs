@@ -235,6 +235,13 @@ pub fn items(outcomes: &[Outcome], f: &Facts, lang: Lang) -> Vec<Item> {
             let dns = f.public_dns.as_deref().unwrap_or("-");
             let t = tr!(es: "  ▶ en marcha: IP pública {ip} · DNS {dns}", en: "  ▶ running: public IP {ip} · DNS {dns}");
             v.push(Item::new(t.get(lang), ok_style()).copy(ip.clone()));
+            if f.sandbox_env.is_some() {
+                let t = Text::fixed(
+                    "  (en el sandbox nada arranca de verdad: curl no recibirá respuesta)",
+                    "  (on the sandbox nothing really boots: curl will get no answer)",
+                );
+                v.push(Item::new(t.get(lang), dim()));
+            }
         }
         for c in &o.checks {
             v.push(Item::new(format!("  ✓ {}", c.get(lang)), ok_style()));
