@@ -50,7 +50,7 @@ pub async fn choose(cloud: &Cloud, inst: &Instance) -> Result<Chosen, Text> {
     let info = info
         .map_err(|e| e.text())?
         .ok_or_else(|| tr!(es: "el tipo {it} no existe en esta región", en: "instance type {it} is not offered in this region"))?;
-    let free_tier = eligible.iter().any(|t| *t == it);
+    let free_tier = eligible.contains(&it);
     let arch = info.ami_arch().ok_or_else(|| {
         let archs = info.architectures.join(", ");
         tr!(
