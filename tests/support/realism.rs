@@ -194,8 +194,10 @@ impl Realism {
             }
             _ => {}
         }
-        if let Some(t) = req.header("x-amz-target") {
-            if t.ends_with("GetAccountPlanState") {
+        if let Some(t) = req.header("x-amz-target")
+            && t.ends_with("GetAccountPlanState")
+        {
+            {
                 // Free Tier API: accounts from 2025-07-15 on are FREE, older ones PAID.
                 self.fire(PLAN_STATE);
                 let plan = match self.cfg.account {
