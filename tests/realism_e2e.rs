@@ -11,12 +11,12 @@ use proxy::realism::{self, Account, Realism, RealismConfig};
 use proxy::{Fault, Proxy, ProxyConfig};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use support::*;
 
 /// Two sandboxes and a resizer build at once would only slow each other on two cores.
-static HEAVY: Mutex<()> = Mutex::new(());
+static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn realism(account: Account, foreign: &[(&str, &str)], lose_launch: bool) -> Arc<Realism> {
     let mut cfg = RealismConfig::new(account);
@@ -94,7 +94,7 @@ fn walkthrough() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_walkthrough_works_on_aws_twice_in_a_row() {
-    let _g = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = HEAVY.lock().await;
     let sb = TestSandbox::start();
     // The answer to the first launch is lost: the SDK retries with the same token, and AWS
     // answers with the instance the first call launched.
@@ -242,7 +242,7 @@ fn mutating(p: &Proxy) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_free_plan_refuses_t2_micro_before_anything_and_launches_t3_micro() {
-    let _g = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = HEAVY.lock().await;
     let sb = TestSandbox::start();
     let r = realism(Account::FreePlan, &[], false);
     let p = proxy(&sb, &r, vec![]);
@@ -320,7 +320,7 @@ async fn rules_pasos_never_trips_are_still_real() {
     // Each rule here is what AWS does to a client that gets the order or the token wrong; pasos
     // never does, so the rule is exercised with the SDK directly, to prove the realism layer (and
     // thus the walkthrough test above) would catch such a client.
-    let _g = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = HEAVY.lock().await;
     let sb = TestSandbox::start();
     let r = realism(Account::Legacy, &[("fotos-en-irlanda", "eu-west-1")], false);
     let p = proxy(&sb, &r, vec![]);
