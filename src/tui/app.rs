@@ -82,11 +82,18 @@ pub enum Cmd {
     Quit,
 }
 
-/// A warning or a failure the engine reported.
+/// Something the engine reported about a step: a fact worth knowing, a warning or a failure.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Note {
     pub text: Text,
-    pub error: bool,
+    pub kind: NoteKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    Info,
+    Warning,
+    Error,
 }
 
 /// Where the current screen is scrolled. The `max` cells are written while drawing (only the

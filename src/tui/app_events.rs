@@ -2,7 +2,7 @@
 //! warnings and failures per step, secrets shown once, the rollback's progress. A child module of
 //! app.rs, sharing `App`'s state.
 
-use super::{App, Cmd, Note, Screen};
+use super::{App, Cmd, Note, NoteKind, Screen};
 use crate::engine::{Event, Step};
 use crate::i18n::Text;
 use crate::tr;
@@ -17,9 +17,9 @@ impl App {
             .unwrap_or(Step::Preflight)
     }
 
-    fn note(&mut self, step: Option<Step>, text: Text, error: bool) {
+    fn note(&mut self, step: Option<Step>, text: Text, kind: NoteKind) {
         let step = self.note_step(step);
-        let n = Note { text, error };
+        let n = Note { text, kind };
         if !self.notes.iter().any(|(s, x)| *s == step && *x == n) {
             self.notes.push((step, n));
         }
@@ -56,7 +56,8 @@ impl App {
                     .push((*step, resource.clone(), checks.clone()));
                 self.made(*step, resource, Mark::Verified);
             }
-            Event::Warning { text } => self.note(None, text.clone(), false),
+            Event::Warning { text } => self.note(None, text.clone(), NoteKind::Warning),
+            Event::Note { text } => self.note(None, text.clone(), NoteKind::Info),
             Event::AccessKeyCreated {
                 access_key_id,
                 secret_access_key,
@@ -83,7 +84,7 @@ impl App {
             Event::Failed { step, error } => {
                 self.say(error.clone(), true);
                 if *step != Step::Rollback {
-                    self.note(Some(*step), error.clone(), true);
+                    self.note(Some(*step), error.clone(), NoteKind::Error);
                 }
             }
             Event::KeyPairCreated { name, pem_path } => {
@@ -92,7 +93,7 @@ impl App {
                     en: "Key pair {name}: private key saved in {pem_path} (0600); it cannot be downloaded again"
                 );
                 self.ec2.pem = Some(pem_path.clone());
-                self.note(Some(Step::Ec2), t.clone(), false);
+                self.note(Some(Step::Ec2), t.clone(), NoteKind::Info);
                 self.say(t, false);
             }
             _ => {}

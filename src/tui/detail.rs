@@ -2,7 +2,7 @@
 //! again), what the screen itself has to say (the loop check), the engine's progress while it
 //! runs, then what exists and how to check it.
 
-use super::app::{App, Screen};
+use super::app::{App, NoteKind, Screen};
 use super::text::Item;
 use super::widgets::{dim, err_style};
 use ratatui::style::{Color, Style};
@@ -17,10 +17,10 @@ pub fn items(app: &App) -> Vec<Item> {
     };
     let mut v = Vec::new();
     for (_, n) in app.notes.iter().filter(|(s, _)| *s == step) {
-        let (mark, style) = if n.error {
-            ("✗", err_style())
-        } else {
-            ("⚠", Style::default().fg(Color::Yellow))
+        let (mark, style) = match n.kind {
+            NoteKind::Error => ("✗", err_style()),
+            NoteKind::Warning => ("⚠", Style::default().fg(Color::Yellow)),
+            NoteKind::Info => ("ℹ", Style::default().fg(Color::Cyan)),
         };
         v.push(Item::new(format!("{mark} {}", n.text.get(lang)), style));
     }

@@ -29,6 +29,7 @@ pub const ALLOW_PAID: usize = 9;
 mod ec2_free;
 
 pub const TYPES: &[&str] = &[
+    crate::plan::model::FREE_TIER,
     "t2.micro",
     "t3.micro",
     "t3.small",
@@ -323,7 +324,10 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
         if i != TYPE || free.is_empty() {
             return None;
         }
-        Some(if free.iter().any(|t| t == v) {
+        Some(if v == crate::plan::model::FREE_TIER {
+            let first = &free[0];
+            tr!(es: "✓ el gratuito de tu cuenta: {first}", en: "✓ your account's free one: {first}")
+        } else if free.iter().any(|t| t == v) {
             Text::fixed("✓ capa gratuita", "✓ free tier")
         } else {
             Text::fixed("✗ fuera de la capa gratuita", "✗ not free tier")
@@ -385,6 +389,9 @@ mod tests {
         for _ in 0..3 {
             a.update(key(KeyCode::Tab));
         }
+        assert_eq!(a.ec2.form.get(TYPE), crate::plan::model::FREE_TIER);
+        a.update(key(KeyCode::Right));
+        assert_eq!(a.ec2.form.get(TYPE), "t2.micro");
         a.update(key(KeyCode::Right));
         assert_eq!(a.ec2.form.get(TYPE), "t3.micro");
         a.ec2.form.fields[PORTS].value = "http, telnet".into();

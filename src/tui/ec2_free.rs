@@ -4,6 +4,7 @@
 
 use super::{ALLOW_PAID, Ec2Screen, TYPE, TYPES};
 use crate::i18n::Text;
+use crate::plan::model::FREE_TIER;
 use crate::tr;
 use crate::tui::widgets::Kind;
 
@@ -21,7 +22,10 @@ impl Ec2Screen {
             .map(|t| t.to_string())
             .chain(self.free_tier.iter().cloned())
             .find(|t| self.free_tier.contains(t));
-        if self.free_tier.contains(&current) || current != self.planned_type {
+        // `free-tier` is resolved by the engine to this very list's first type: it stays, and its
+        // mark names the type. A type the learner changed stays too.
+        if self.free_tier.contains(&current) || current != self.planned_type || current == FREE_TIER
+        {
             return;
         }
         if let Some(t) = first
@@ -66,7 +70,8 @@ impl Ec2Screen {
 
     /// Whether the type costs money here (known only once the free-tier list arrived).
     pub fn paid(&self) -> bool {
-        !self.free_tier.is_empty() && !self.free_tier.iter().any(|t| t == self.form.get(TYPE))
+        let t = self.form.get(TYPE);
+        !self.free_tier.is_empty() && t != FREE_TIER && !self.free_tier.iter().any(|x| x == t)
     }
 
     /// Why launching is refused now: a paid type whose cost was not accepted.

@@ -43,6 +43,7 @@ pub fn journal() -> Vec<Entry> {
     let e = |res: Res| Entry {
         res,
         confirmed: true,
+        nonce: None,
     };
     vec![
         e(Res::Role {
@@ -71,6 +72,7 @@ pub fn journal() -> Vec<Entry> {
                 id: None,
             },
             confirmed: false,
+            nonce: None,
         },
     ]
 }

@@ -354,9 +354,20 @@ fn a_safe_verdict_leads_with_why_and_the_trigger_warnings_show() {
 #[test]
 fn ec2_starts_on_a_free_tier_type_and_a_paid_one_needs_the_cost_accepted() {
     use super::ec2::{ALLOW_PAID, TYPE};
+    // The walkthrough plan asks for `free-tier`: it stays, and its mark names the type it means.
     let mut a = app();
     a.screen = Screen::Ec2;
-    assert_eq!(a.ec2.form.get(TYPE), "t2.micro", "the walkthrough's type");
+    assert_eq!(a.ec2.form.get(TYPE), crate::plan::model::FREE_TIER);
+    a.update(Msg::FreeTier(vec!["t3.micro".into(), "t3.small".into()]));
+    assert_eq!(a.ec2.form.get(TYPE), crate::plan::model::FREE_TIER);
+    assert!(render(&a, 120, 40).contains("your account's free one: t3.micro"));
+    assert!(a.ec2.blocked().is_none());
+    // A plan that names the walkthrough's t2.micro, on an account whose free tier is t3.micro:
+    // the untouched field moves to t3.micro and says why.
+    let mut a = app();
+    a.screen = Screen::Ec2;
+    a.ec2.planned_type = "t2.micro".into();
+    a.ec2.form.fields[TYPE].value = "t2.micro".into();
     a.update(Msg::FreeTier(vec!["t3.micro".into(), "t3.small".into()]));
     assert_eq!(a.ec2.form.get(TYPE), "t3.micro");
     assert!(
