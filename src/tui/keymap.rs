@@ -124,7 +124,7 @@ pub const KEYS: &[KeyDef] = &[
     k(C::PageDown, "PgDn", "registros", "logs", A::PageDown, S::Only(Screen::TryIt), true),
     k(C::PageUp, "PgUp", "subir registros", "scroll logs up", A::PageUp, S::Only(Screen::TryIt), false),
     k(C::Tab, "Tab", "editar", "edit", A::NextField, S::Forms, true),
-    k(C::BackTab, "S-Tab", "editar el último campo", "edit the last field", A::PrevField, S::Forms, false),
+    k(C::BackTab, "S-Tab", "editar", "edit", A::PrevField, S::Forms, false),
     k(C::Enter, "Enter", "ejecutar", "run", A::Run, S::Forms, true),
     k(C::Char('c'), "c", "CLI", "CLI", A::ToggleCli, S::Forms, true),
     k(C::Char('y'), "↑↓ y", "copiar", "copy", A::Copy, S::Forms, true),
@@ -137,7 +137,9 @@ pub const KEYS: &[KeyDef] = &[
     k(C::Left, "←", "pantalla anterior", "previous screen", A::PrevScreen, S::Global, false),
     k(C::F(2), "F2", "English", "español", A::Lang, S::Global, true),
     k(C::Char('q'), "q", "salir", "quit", A::Quit, S::Global, true),
-    k(C::Char('e'), "e", "explicación a pantalla completa", "explanation full screen", A::Explain, S::Global, true),
+    // The footer ends with `?` by itself (help_hint), so it is not a footer key here.
+    k(C::Char('?'), "?", "ayuda: todas las teclas", "help: every key", A::Help, S::Global, false),
+    k(C::Char('e'), "e", "explicación completa", "whole explanation", A::Explain, S::Global, true),
     k(C::Char('w'), "w", "guardar el plan", "save the plan", A::SavePlan, S::Global, false),
     k(C::Up, "↑", "arriba", "up", A::Up, S::Global, false),
     k(C::Down, "↓", "abajo", "down", A::Down, S::Global, false),
@@ -220,25 +222,34 @@ pub fn help_hint(lang: Lang) -> (&'static str, &'static str) {
     }
 }
 
-/// Every key of a screen, for the help popup (editing keys included; digits once, as "0-7").
-pub fn help(screen: Screen, lang: Lang) -> Vec<(&'static str, &'static str)> {
+/// Every key of a screen, for the help popup: the editing keys first, marked as such; digits once,
+/// as "0-7".
+pub fn help(screen: Screen, lang: Lang) -> Vec<(&'static str, String)> {
     let mut seen: Vec<KeyCode> = Vec::new();
-    let mut rows = Vec::new();
+    let (mut editing_rows, mut rows) = (Vec::new(), Vec::new());
     for d in KEYS {
         let editing = d.scope == Scope::Editing && screen.has_form();
         if !(in_scope(d.scope, screen, false) || editing) || d.label.get(lang).is_empty() {
             continue;
         }
-        if !editing && seen.contains(&d.code) {
-            continue;
-        }
-        if !editing {
+        if editing {
+            editing_rows.push((d.key(lang), d.label.get(lang).to_string()));
+        } else if !seen.contains(&d.code) {
             seen.push(d.code);
+            rows.push((d.key(lang), d.label.get(lang).to_string()));
         }
-        rows.push((d.key(lang), d.label.get(lang)));
     }
-    rows.push(help_hint(lang));
-    rows
+    if editing_rows.is_empty() {
+        return rows;
+    }
+    // Headings (an empty key) say which keys work while a field is edited.
+    let edit = Text::fixed("Al editar un campo:", "While editing a field:");
+    let browse = Text::fixed("Si no:", "Otherwise:");
+    let mut out = vec![("", edit.get(lang).to_string())];
+    out.extend(editing_rows);
+    out.push(("", browse.get(lang).to_string()));
+    out.extend(rows);
+    out
 }
 
 #[cfg(test)]

@@ -448,3 +448,25 @@ fn more_screens_after_their_step_snapshots() {
         a.done = vec![Screen::Role];
     });
 }
+
+#[test]
+fn help_lists_every_key_at_80x24() {
+    let mut a = app();
+    a.screen = Screen::Ec2;
+    a.lang = Lang::Es;
+    a.update(key(KeyCode::Char('?')));
+    let shown = render(&a, 80, 24);
+    for k in [
+        "Al editar un campo:",
+        "Ctrl-U/W",
+        "ejecutar",
+        "0-7 ir a la pantalla",
+        "w guardar",
+    ] {
+        assert!(shown.contains(k), "{k}:\n{shown}");
+    }
+    assert!(
+        a.update(key(KeyCode::Enter)).is_none() && !a.help,
+        "any key closes it"
+    );
+}

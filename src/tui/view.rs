@@ -14,7 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// What every step screen shows besides its form.
 pub struct Common<'a> {
@@ -257,46 +257,69 @@ fn explanation(f: &mut Frame, area: Rect, app: &App) {
     );
 }
 
+/// Every key of the screen; in two columns when one does not fit the terminal's height.
 fn help(f: &mut Frame, area: Rect, app: &App) {
     let rows = keymap_help(app);
-    let h = (rows.len() as u16 + 4).min(area.height);
-    let w = 64.min(area.width);
+    let two = rows.len() as u16 + 3 > area.height && area.width >= 60;
+    let per_col = if two {
+        rows.len().div_ceil(2)
+    } else {
+        rows.len()
+    };
+    let h = (per_col as u16 + 3).min(area.height);
+    let w = if two {
+        area.width.min(100)
+    } else {
+        64.min(area.width)
+    };
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
         w,
         h,
     );
-    let mut lines: Vec<Line> = rows
-        .into_iter()
-        .map(|(k, l)| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{k:>11}  "),
-                    Style::default().add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(l.to_string()),
-            ])
-        })
-        .collect();
-    lines.push(Line::styled(
-        Text::fixed("cualquier tecla cierra", "any key closes")
-            .get(app.lang)
-            .to_string(),
-        dim(),
-    ));
+    let line = |(k, l): &(&str, String)| {
+        if k.is_empty() {
+            return Line::styled(l.clone(), Style::default().add_modifier(Modifier::BOLD));
+        }
+        Line::from(vec![
+            Span::styled(
+                format!("{k:>10} "),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(l.clone()),
+        ])
+    };
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Text::fixed(" Teclas ", " Keys ").get(app.lang).to_string());
+        .title(Text::fixed(" Teclas ", " Keys ").get(app.lang).to_string())
+        .title_bottom(Line::styled(
+            Text::fixed(" cualquier tecla cierra ", " any key closes ")
+                .get(app.lang)
+                .to_string(),
+            dim(),
+        ));
     f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        r,
-    );
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let cols: Vec<Rect> = if two {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .split(inner)
+            .to_vec()
+    } else {
+        vec![inner]
+    };
+    for (i, col) in cols.iter().enumerate() {
+        let lines: Vec<Line> = rows
+            .iter()
+            .skip(i * per_col)
+            .take(per_col)
+            .map(line)
+            .collect();
+        f.render_widget(Paragraph::new(lines), *col);
+    }
 }
 
-fn keymap_help(app: &App) -> Vec<(&'static str, &'static str)> {
+fn keymap_help(app: &App) -> Vec<(&'static str, String)> {
     super::keymap::help(app.screen, app.lang)
 }
