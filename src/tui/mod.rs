@@ -74,3 +74,5 @@ pub async fn run(settings: &Settings, plan: Option<PathBuf>) -> u8 {
 pub mod testing;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_snapshots;
