@@ -6,6 +6,7 @@ pub mod ec2;
 pub mod error;
 pub mod iam;
 pub mod iam_delete;
+pub mod iam_sim;
 pub mod lambda;
 pub mod logs;
 pub mod s3;

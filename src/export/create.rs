@@ -1,0 +1,558 @@
+//! The blocks that build a plan, one per resource group, in the engine's order and with its waits.
+
+use super::documents::{notification_json, trust_json};
+use super::{Block, Command, Options, Section, policy_arn, sh, var};
+use crate::i18n::Text;
+use crate::plan::validate::ingress_port;
+use crate::plan::{Lambda, Plan};
+use crate::tr;
+
+/// A long command split over lines the way people write them in scripts.
+fn lines(parts: &[String]) -> String {
+    parts.join(" \\\n    ")
+}
+
+/// Account, region, work directory and, when EC2 is in the plan, the default VPC.
+pub fn setup(plan: &Plan, o: &Options) -> Block {
+    let mut commands = Vec::new();
+    // The header already took the region from the AWS CLI's environment; a known one wins.
+    if let Some(r) = &o.region {
+        commands.push(Command::new(
+            "",
+            format!("export AWS_REGION={r} AWS_DEFAULT_REGION={r}\nREGION={r}"),
+        ));
+    }
+    commands.push(Command::new(
+        "sts:GetCallerIdentity",
+        "ACCOUNT=$(aws sts get-caller-identity --query Account --output text)",
+    ));
+    commands.push(Command::new("", "WORK=$(mktemp -d)"));
+    if !plan.security_groups.is_empty() || !plan.instances.is_empty() {
+        commands.push(Command::new(
+            "ec2:DescribeVpcs isDefault=true",
+            "VPC_ID=$(aws ec2 describe-vpcs --filters Name=isDefault,Values=true --query 'Vpcs[0].VpcId' --output text)",
+        ));
+    }
+    Block {
+        section: Section::Setup,
+        comment: tr!(
+            es: "Quién eres y dónde: la cuenta (para los ARN), la región y una carpeta para los documentos JSON.",
+            en: "Who and where you are: the account (for ARNs), the region and a folder for the JSON documents."
+        ),
+        commands,
+    }
+}
+
+/// Paso 1: each role, its policies and, for EC2, the instance profile the console makes silently.
+pub fn roles(plan: &Plan) -> Vec<Block> {
+    plan.roles
+        .iter()
+        .map(|r| {
+            let n = &r.name;
+            let svc = &r.trusted_service;
+            let trust = trust_json(svc).to_string();
+            let mut commands = vec![Command::new(
+                format!("iam:CreateRole {n} (trust {svc})"),
+                format!(
+                    "cat > \"$WORK/trust-{n}.json\" <<'JSON'\n{trust}\nJSON\n\
+                     aws iam create-role --role-name {} --assume-role-policy-document \"file://$WORK/trust-{n}.json\"",
+                    sh(n)
+                ),
+            )];
+            for p in &r.policies {
+                let arn = policy_arn(p);
+                commands.push(Command::new(
+                    format!("iam:AttachRolePolicy {}", arn.trim_start_matches("arn:aws:iam::aws:policy/")),
+                    format!("aws iam attach-role-policy --role-name {} --policy-arn {arn}", sh(n)),
+                ));
+            }
+            let policies = r.policies.join(", ");
+            let comment = if svc == "ec2.amazonaws.com" {
+                commands.push(Command::new(
+                    format!("iam:CreateInstanceProfile {n}"),
+                    format!("aws iam create-instance-profile --instance-profile-name {}", sh(n)),
+                ));
+                commands.push(Command::new(
+                    format!("iam:AddRoleToInstanceProfile {n}"),
+                    format!(
+                        "aws iam add-role-to-instance-profile --instance-profile-name {} --role-name {}",
+                        sh(n),
+                        sh(n)
+                    ),
+                ));
+                tr!(
+                    es: "Paso 1: el rol {n}. Su política de confianza deja que {svc} lo asuma; recibe {policies}. La consola crea además un perfil de instancia con el mismo nombre y mete el rol dentro: aquí son dos llamadas más.",
+                    en: "Step 1: the role {n}. Its trust policy lets {svc} assume it; it gets {policies}. The console also creates an instance profile of the same name and puts the role in it: here those are two more calls."
+                )
+            } else {
+                tr!(
+                    es: "El rol {n}, que asume {svc}, con {policies}.",
+                    en: "The role {n}, assumed by {svc}, with {policies}."
+                )
+            };
+            Block {
+                section: Section::Role,
+                comment,
+                commands,
+            }
+        })
+        .collect()
+}
+
+/// Paso 2: groups with their policies, then each user (console access, memberships, access keys).
+pub fn users(plan: &Plan) -> Vec<Block> {
+    let mut out = Vec::new();
+    for g in &plan.groups {
+        let n = &g.name;
+        let mut commands = vec![Command::new(
+            format!("iam:CreateGroup {n}"),
+            format!("aws iam create-group --group-name {}", sh(n)),
+        )];
+        for p in &g.policies {
+            let arn = policy_arn(p);
+            commands.push(Command::new(
+                format!(
+                    "iam:AttachGroupPolicy {}",
+                    arn.trim_start_matches("arn:aws:iam::aws:policy/")
+                ),
+                format!(
+                    "aws iam attach-group-policy --group-name {} --policy-arn {arn}",
+                    sh(n)
+                ),
+            ));
+        }
+        let policies = g.policies.join(", ");
+        out.push(Block {
+            section: Section::UserGroup,
+            comment: tr!(
+                es: "Paso 2: el grupo {n} con {policies}. Sus miembros heredan esos permisos.",
+                en: "Step 2: the group {n} with {policies}. Its members inherit those permissions."
+            ),
+            commands,
+        });
+    }
+    for (i, u) in plan.users.iter().enumerate() {
+        let n = &u.name;
+        let mut commands = vec![Command::new(
+            format!("iam:CreateUser {n}"),
+            format!("aws iam create-user --user-name {}", sh(n)),
+        )];
+        if u.console_access {
+            let pw = var("PASSWORD", i);
+            commands.push(Command::new(
+                format!("iam:CreateLoginProfile {n}"),
+                format!(
+                    "{pw}=\"Pa-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \\n')-9x\"\n\
+                     aws iam create-login-profile --user-name {} --password \"${pw}\" --password-reset-required\n\
+                     (umask 077; printf '%s\\n' \"${pw}\" > \"$WORK/password-{n}.txt\")",
+                    sh(n)
+                ),
+            ));
+            commands.push(Command::new(
+                "iam:AttachUserPolicy IAMUserChangePassword (if needed)".to_string(),
+                format!(
+                    "if [ \"$(aws iam get-account-password-policy --query PasswordPolicy.AllowUsersToChangePassword --output text 2>/dev/null || echo False)\" != True ]; then\n  \
+                     aws iam attach-user-policy --user-name {} --policy-arn {}\nfi",
+                    sh(n),
+                    crate::cloud::iam::CHANGE_PASSWORD_POLICY
+                ),
+            ));
+        }
+        for g in &u.groups {
+            commands.push(Command::new(
+                format!("iam:AddUserToGroup {n} → {g}"),
+                format!(
+                    "aws iam add-user-to-group --user-name {} --group-name {}",
+                    sh(n),
+                    sh(g)
+                ),
+            ));
+        }
+        let comment = if u.console_access {
+            tr!(
+                es: "El usuario {n}, con acceso a la consola: contraseña aleatoria que debe cambiar al entrar (guardada en $WORK/password-{n}.txt, modo 0600). Si la cuenta no deja a los usuarios cambiar su contraseña, la consola adjunta IAMUserChangePassword; aquí también.",
+                en: "The user {n}, with console access: a random password to change at first sign-in (saved in $WORK/password-{n}.txt, mode 0600). If the account does not let users change their password, the console attaches IAMUserChangePassword; so does this."
+            )
+        } else {
+            tr!(es: "El usuario {n}.", en: "The user {n}.")
+        };
+        out.push(Block {
+            section: Section::UserGroup,
+            comment,
+            commands,
+        });
+        if u.access_keys > 0 {
+            let commands = (1..=u.access_keys)
+                .map(|k| {
+                    Command::new(
+                        format!("iam:CreateAccessKey {n}"),
+                        format!(
+                            "(umask 077; aws iam create-access-key --user-name {} > \"$WORK/access-key-{n}-{k}.json\")",
+                            sh(n)
+                        ),
+                    )
+                })
+                .collect();
+            out.push(Block {
+                section: Section::Keys,
+                comment: tr!(
+                    es: "Claves de acceso de {n} (como mucho 2). El secreto solo sale en esta respuesta: se guarda en $WORK, modo 0600, y no se imprime.",
+                    en: "Access keys for {n} (2 at most). The secret is only in this answer: it is saved under $WORK, mode 0600, and not printed."
+                ),
+                commands,
+            });
+        }
+    }
+    out
+}
+
+/// The keys screen's own calls: list, create, deactivate, reactivate, delete.
+pub fn key_calls(user: &str) -> Vec<Command> {
+    let u = sh(user);
+    vec![
+        Command::new(
+            format!("iam:ListAccessKeys {user}"),
+            format!("aws iam list-access-keys --user-name {u}"),
+        ),
+        Command::new(
+            format!("iam:CreateAccessKey {user}"),
+            format!("aws iam create-access-key --user-name {u}"),
+        ),
+        Command::new(
+            "iam:UpdateAccessKey Inactive|Active",
+            format!(
+                "aws iam update-access-key --user-name {u} --access-key-id AKIA… --status Inactive"
+            ),
+        ),
+        Command::new(
+            "iam:DeleteAccessKey",
+            format!("aws iam delete-access-key --user-name {u} --access-key-id AKIA…"),
+        ),
+    ]
+}
+
+/// Paso 3: security groups in the default VPC, then each instance, waited until running.
+pub fn ec2(plan: &Plan, o: &Options) -> Vec<Block> {
+    let mut out = Vec::new();
+    for (i, sg) in plan.security_groups.iter().enumerate() {
+        let (n, v) = (&sg.name, var("SG", i));
+        let mut commands = vec![Command::new(
+            format!("ec2:CreateSecurityGroup {n}"),
+            format!(
+                "{v}=$(aws ec2 create-security-group --group-name {} --description {} --vpc-id \"$VPC_ID\" --query GroupId --output text)",
+                sh(n),
+                sh(&sg.description)
+            ),
+        )];
+        let mut ports = Vec::new();
+        for p in sg.ingress.iter().filter_map(|e| ingress_port(e)) {
+            ports.push(p.to_string());
+            commands.push(Command::new(
+                format!("ec2:AuthorizeSecurityGroupIngress {n} tcp/{p}"),
+                format!("aws ec2 authorize-security-group-ingress --group-id \"${v}\" --protocol tcp --port {p} --cidr 0.0.0.0/0"),
+            ));
+        }
+        let ports = ports.join(", ");
+        out.push(Block {
+            section: Section::Ec2,
+            comment: tr!(
+                es: "Paso 3: el grupo de seguridad {n}, un cortafuegos en la VPC predeterminada que deja entrar los puertos {ports} desde cualquier sitio. Es con estado: las respuestas salen solas.",
+                en: "Step 3: the security group {n}, a firewall in the default VPC letting in ports {ports} from anywhere. It is stateful: replies go out by themselves."
+            ),
+            commands,
+        });
+    }
+    for (i, inst) in plan.instances.iter().enumerate() {
+        out.push(instance(plan, o, i, inst));
+    }
+    out
+}
+
+fn instance(plan: &Plan, o: &Options, i: usize, inst: &crate::plan::Instance) -> Block {
+    let (n, t) = (&inst.name, &inst.instance_type);
+    let (ami_var, id_var) = (var("AMI", i), var("INSTANCE", i));
+    let mut commands = Vec::new();
+    let image = if inst.ami == "al2023" {
+        let arch = super::instance_arch(t);
+        commands.push(Command::new(
+            format!("ssm:GetParameter al2023 {arch}"),
+            format!("{ami_var}=$(aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch} --query Parameter.Value --output text)"),
+        ));
+        format!("\"${ami_var}\"")
+    } else {
+        sh(&inst.ami)
+    };
+    if !inst.key_pair.is_empty() {
+        let k = &inst.key_pair;
+        commands.push(Command::new(
+            format!("ec2:CreateKeyPair {k}"),
+            format!("(umask 077; aws ec2 create-key-pair --key-name {} --query KeyMaterial --output text > \"$WORK/{k}.pem\")", sh(k)),
+        ));
+    }
+    if !inst.role.is_empty() {
+        commands.push(Command::new(
+            format!("iam:GetInstanceProfile {} (wait)", inst.role),
+            format!(
+                "aws iam wait instance-profile-exists --instance-profile-name {}",
+                sh(&inst.role)
+            ),
+        ));
+    }
+    let mut run = vec![format!(
+        "{id_var}=$(retry aws ec2 run-instances --image-id {image} --instance-type {t} --count 1"
+    )];
+    let sgs: Vec<String> = inst
+        .security_groups
+        .iter()
+        .map(|g| match plan.security_groups.iter().position(|s| &s.name == g) {
+            Some(j) => format!("\"${}\"", var("SG", j)),
+            None => format!(
+                "\"$(aws ec2 describe-security-groups --filters Name=group-name,Values={} Name=vpc-id,Values=$VPC_ID --query 'SecurityGroups[0].GroupId' --output text)\"",
+                sh(g)
+            ),
+        })
+        .collect();
+    if !sgs.is_empty() {
+        run.push(format!("--security-group-ids {}", sgs.join(" ")));
+    }
+    if !inst.subnet.is_empty() {
+        run.push(format!("--subnet-id {}", sh(&inst.subnet)));
+    }
+    if !inst.role.is_empty() {
+        run.push(format!("--iam-instance-profile Name={}", sh(&inst.role)));
+    }
+    if !inst.key_pair.is_empty() {
+        run.push(format!("--key-name {}", sh(&inst.key_pair)));
+    }
+    if !inst.user_data.is_empty() {
+        let p = o.base_dir.join(&inst.user_data);
+        run.push(format!(
+            "--user-data {}",
+            sh(&format!("file://{}", p.display()))
+        ));
+    }
+    run.push("--metadata-options HttpTokens=required,HttpEndpoint=enabled".into());
+    run.push(format!(
+        "--tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value={n}}},{{Key=pasos:script,Value=export}}]'"
+    ));
+    run.push("--query 'Instances[0].InstanceId' --output text)".into());
+    commands.push(Command::new(
+        format!("ec2:RunInstances {n} {t}"),
+        lines(&run),
+    ));
+    commands.push(Command::new(
+        "ec2:DescribeInstances (wait instance-running)",
+        format!("aws ec2 wait instance-running --instance-ids \"${id_var}\""),
+    ));
+    let ud = if inst.user_data.is_empty() {
+        Text::fixed("", "")
+    } else {
+        tr!(
+            es: " Los datos de usuario (un script que corre al arrancar) van en base64; la CLI los codifica.",
+            en: " User data (a script run at first boot) travels in base64; the CLI encodes it."
+        )
+    };
+    Block {
+        section: Section::Ec2,
+        comment: tr!(
+            es: "La instancia {n} ({t}) con Amazon Linux 2023 (su AMI se lee de SSM), IMDSv2 obligatorio y el perfil de instancia del rol. EC2 tarda en ver un perfil recién creado: run-instances se reintenta. Luego se espera a que esté en marcha.",
+            en: "The instance {n} ({t}) running Amazon Linux 2023 (its AMI is read from SSM), IMDSv2 required and the role's instance profile. EC2 takes a while to see a new profile: run-instances is retried. Then it waits until running."
+        )
+        .join("", &ud),
+        commands,
+    }
+}
+
+/// Paso 4: buckets with their folders, functions (waited until Active), permissions, triggers.
+pub fn buckets_and_functions(plan: &Plan, o: &Options) -> Vec<Block> {
+    let mut out = Vec::new();
+    for b in &plan.buckets {
+        let n = &b.name;
+        let create = match o.region.as_deref() {
+            Some("us-east-1") => format!("aws s3api create-bucket --bucket {}", sh(n)),
+            Some(r) => format!(
+                "aws s3api create-bucket --bucket {} --create-bucket-configuration LocationConstraint={r}",
+                sh(n)
+            ),
+            // us-east-1 refuses a LocationConstraint; every other region needs one.
+            None => format!(
+                "if [ \"$REGION\" = us-east-1 ]; then\n  aws s3api create-bucket --bucket {0}\nelse\n  aws s3api create-bucket --bucket {0} --create-bucket-configuration \"LocationConstraint=$REGION\"\nfi",
+                sh(n)
+            ),
+        };
+        let mut commands = vec![Command::new(format!("s3:CreateBucket {n}"), create)];
+        for f in &b.folders {
+            commands.push(Command::new(
+                format!("s3:PutObject {n}/{f}"),
+                format!("aws s3api put-object --bucket {} --key {}", sh(n), sh(f)),
+            ));
+        }
+        out.push(Block {
+            section: Section::BucketLambda,
+            comment: tr!(
+                es: "Paso 4: el bucket {n}. Su nombre es global (único en todo AWS). Una «carpeta» es solo un prefijo de clave: un objeto vacío cuyo nombre acaba en /.",
+                en: "Step 4: the bucket {n}. Its name is global (unique across AWS). A \"folder\" is only a key prefix: an empty object whose key ends in /."
+            ),
+            commands,
+        });
+    }
+    for (i, l) in plan.lambdas.iter().enumerate() {
+        out.push(function(o, i, l));
+    }
+    out.extend(triggers(plan));
+    out
+}
+
+fn function(o: &Options, i: usize, l: &Lambda) -> Block {
+    let (n, v) = (&l.name, var("FUNCTION", i));
+    let zip = if l.code == "bundled:resizer" {
+        o.resizer_zip.clone()
+    } else {
+        o.base_dir.join(&l.code)
+    };
+    let env: std::collections::BTreeMap<String, String> =
+        crate::engine::lambda_environment(l).into_iter().collect();
+    let env = serde_json::json!({ "Variables": env }).to_string();
+    let run = vec![
+        format!(
+            "{v}=$(retry aws lambda create-function --function-name {} --runtime {} --handler {} --architectures {}",
+            sh(n),
+            sh(&l.runtime),
+            sh(&l.handler),
+            sh(&l.architecture)
+        ),
+        format!("--role \"arn:aws:iam::$ACCOUNT:role/{}\"", l.role),
+        format!("--zip-file {}", sh(&format!("fileb://{}", zip.display()))),
+        format!("--memory-size {} --timeout {}", l.memory_mb, l.timeout_s),
+        format!("--environment {}", sh(&env)),
+        "--query FunctionArn --output text)".into(),
+    ];
+    let r = &l.role;
+    Block {
+        section: Section::BucketLambda,
+        comment: tr!(
+            es: "La función {n} con el rol {r}. Nace Pending y hay que esperar a Active antes de conectarle nada. Un rol recién creado tarda en poder asumirse: create-function se reintenta.",
+            en: "The function {n} with the role {r}. It starts Pending and must be Active before anything is wired to it. A new role takes a while to be assumable: create-function is retried."
+        ),
+        commands: vec![
+            Command::new(
+                format!("lambda:CreateFunction {n} ({})", l.runtime),
+                lines(&run),
+            ),
+            Command::new(
+                format!("lambda:GetFunction {n} (wait Active)"),
+                format!(
+                    "aws lambda wait function-active-v2 --function-name {}",
+                    sh(n)
+                ),
+            ),
+        ],
+    }
+}
+
+/// Permission first (or S3 cannot validate the destination), then one notification configuration
+/// per bucket holding every rule for it: the call replaces the bucket's whole configuration.
+fn triggers(plan: &Plan) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut buckets: Vec<&str> = Vec::new();
+    for l in &plan.lambdas {
+        for t in &l.triggers {
+            if !buckets.contains(&t.bucket.as_str()) {
+                buckets.push(&t.bucket);
+            }
+        }
+    }
+    for b in buckets {
+        let mut commands = Vec::new();
+        let mut recursion = Vec::new();
+        for l in &plan.lambdas {
+            if !l.triggers.iter().any(|t| t.bucket == b) {
+                continue;
+            }
+            let sid = crate::engine::statement_id(b);
+            let f = &l.name;
+            commands.push(Command::new(
+                format!("lambda:AddPermission s3 → {f}"),
+                lines(&[
+                    format!(
+                        "aws lambda add-permission --function-name {} --statement-id {sid}",
+                        sh(f)
+                    ),
+                    "--principal s3.amazonaws.com --action lambda:InvokeFunction".into(),
+                    format!("--source-arn arn:aws:s3:::{b} --source-account \"$ACCOUNT\""),
+                ]),
+            ));
+            if l.triggers.iter().any(|t| t.allow_recursion) {
+                recursion.push(Command::new(
+                    format!("lambda:PutFunctionRecursionConfig {f} Terminate"),
+                    format!(
+                        "aws lambda put-function-recursion-config --function-name {} --recursive-loop Terminate",
+                        sh(f)
+                    ),
+                ));
+            }
+        }
+        let doc =
+            notification_json(plan, b, &|i, _| format!("${}", var("FUNCTION", i))).to_string();
+        let rules: Vec<String> = plan
+            .lambdas
+            .iter()
+            .flat_map(|l| l.triggers.iter().filter(|t| t.bucket == b))
+            .map(|t| format!("{} {}*{}", t.events.join(","), t.prefix, t.suffix))
+            .collect();
+        commands.push(Command::new(
+            format!("s3:PutBucketNotificationConfiguration {b} {}", rules.join("; ")),
+            format!(
+                "cat > \"$WORK/notification-{b}.json\" <<JSON\n{doc}\nJSON\n\
+                 retry aws s3api put-bucket-notification-configuration --bucket {} --notification-configuration \"file://$WORK/notification-{b}.json\"",
+                sh(b)
+            ),
+        ));
+        commands.extend(recursion);
+        out.push(Block {
+            section: Section::BucketLambda,
+            comment: tr!(
+                es: "El disparador: primero el permiso para que S3 invoque la función (si no, S3 no puede validar el destino), luego la configuración de notificaciones de {b}. Esa llamada reemplaza la configuración entera del bucket.",
+                en: "The trigger: first the permission for S3 to invoke the function (else S3 cannot validate the destination), then {b}'s notification configuration. That call replaces the bucket's whole configuration."
+            ),
+            commands,
+        });
+    }
+    out
+}
+
+/// "Try it": upload a photo, list the results, read the function's logs.
+pub fn try_it(plan: &Plan, photo: &str) -> Block {
+    let mut commands = Vec::new();
+    for l in &plan.lambdas {
+        let Some(t) = l.triggers.first() else {
+            continue;
+        };
+        let (b, f) = (&t.bucket, &l.name);
+        let name = std::path::Path::new(photo)
+            .file_name()
+            .map_or("foto.jpg".into(), |n| n.to_string_lossy().into_owned());
+        commands.push(Command::new(
+            format!("s3:PutObject {b}/{}{name}", t.prefix),
+            format!("aws s3 cp {} s3://{b}/{}{}", sh(photo), t.prefix, sh(&name)),
+        ));
+        commands.push(Command::new(
+            format!("s3:ListObjectsV2 {b}/{}", l.output.prefix),
+            format!("aws s3 ls s3://{}/{}", l.output.bucket, l.output.prefix),
+        ));
+        commands.push(Command::new(
+            format!("logs:FilterLogEvents /aws/lambda/{f}"),
+            format!(
+                "aws logs filter-log-events --log-group-name /aws/lambda/{f} --query 'events[].message' --output text"
+            ),
+        ));
+    }
+    Block {
+        section: Section::TryIt,
+        comment: tr!(
+            es: "Pruébalo: sube una foto bajo el prefijo del disparador, mira la salida y lee los registros de la función.",
+            en: "Try it: upload a photo under the trigger's prefix, list the output and read the function's logs."
+        ),
+        commands,
+    }
+}
