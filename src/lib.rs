@@ -6,6 +6,8 @@ pub mod cli;
 #[cfg(feature = "full")]
 pub mod cloud;
 #[cfg(feature = "full")]
+pub mod cost;
+#[cfg(feature = "full")]
 pub mod diagram;
 #[cfg(feature = "full")]
 pub mod engine;

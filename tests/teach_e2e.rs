@@ -290,3 +290,63 @@ async fn the_exported_script_builds_the_plan_and_its_teardown_removes_it() {
     let left = leftovers(&c).await;
     assert!(left.is_empty(), "left behind: {left:?}\n{}", stderr(&o));
 }
+
+#[test]
+fn status_json_carries_the_cost_of_each_live_resource() {
+    let sb = TestSandbox::start();
+    let plan = sb.state().join("paid.toml");
+    std::fs::write(
+        &plan,
+        "version = 1\n[[security_group]]\nname = \"web\"\n[[instance]]\nname = \"caro\"\n\
+         instance_type = \"t2.micro\"\nsecurity_groups = [\"web\"]\n[[bucket]]\nname = \"cubo-coste-1\"\n",
+    )
+    .unwrap();
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let o = run(sb.pasos().args(["apply", "--yes"]).arg(&plan));
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let o = run(sb.pasos().args(["status", "--json"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let res = v["resources"].as_array().expect("resources");
+    let by_kind = |k: &str| {
+        res.iter()
+            .find(|r| r["resource"]["kind"] == k)
+            .unwrap_or_else(|| panic!("{k} in {v}"))
+    };
+    let inst = &by_kind("instance")["cost"];
+    assert_eq!(inst["instance_type"], "t2.micro", "{inst}");
+    // The sandbox answers DescribeInstanceTypes; eligible types have no hourly price.
+    match inst["free_tier"].as_str() {
+        Some("eligible") => assert!(inst["usd_per_hour"].is_null(), "{inst}"),
+        Some("not_eligible") => assert_eq!(inst["usd_per_hour"], 0.0116, "{inst}"),
+        other => panic!("free_tier {other:?}"),
+    }
+    let created = inst["created_at"].as_u64().expect("created_at");
+    assert!(created >= before, "{inst}");
+    assert!(inst["age_secs"].as_u64().is_some(), "{inst}");
+    assert_eq!(by_kind("bucket")["cost"]["free_tier"], "free_12_months");
+    assert_eq!(by_kind("security_group")["cost"]["free_tier"], "no_charge");
+    let cost = &v["cost"];
+    assert!(cost["usd_per_hour"].is_number(), "{cost}");
+    assert!(
+        cost["prices"]["source"]
+            .as_str()
+            .unwrap_or("")
+            .contains("us-east-1"),
+        "{cost}"
+    );
+    assert_eq!(cost["prices"]["for_this_region"], true);
+    // The text form says the same, with the table's source.
+    let o = run(sb.pasos().args(["--lang", "es", "status"]));
+    let out = stdout(&o);
+    assert!(
+        out.contains("t2.micro") && out.contains("Coste estimado: ≈"),
+        "{out}"
+    );
+    assert!(out.contains("Precios: AWS EC2 On-Demand"), "{out}");
+    let o = run(sb.pasos().args(["rollback", "--yes"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
