@@ -133,12 +133,13 @@ pub async fn instance_facts(cloud: &Cloud, res: &Res) -> Option<InstanceFacts> {
         return None;
     };
     let info = cloud.describe_instance(id).await.ok().flatten()?;
+    // The `free-tier-eligible` filter, as the engine decides (emulators disagree with themselves
+    // between the filter and the per-type flag; AWS does not).
     let eligible = cloud
-        .instance_type_info(&info.instance_type)
+        .free_tier_types()
         .await
         .ok()
-        .flatten()
-        .map(|(_, free)| free);
+        .map(|v| v.contains(&info.instance_type));
     Some(InstanceFacts {
         instance_type: info.instance_type,
         eligible,
@@ -236,7 +237,7 @@ pub fn summary_json(
     costs: &[ResourceCost],
     p: &Prices,
     region: &str,
-    plan: Option<&str>,
+    plan: Option<&crate::cloud::freetier::AccountPlan>,
 ) -> serde_json::Value {
     let total: f64 = costs.iter().filter_map(|c| c.usd_per_hour).sum();
     serde_json::json!({

@@ -254,6 +254,8 @@ async fn the_exported_script_builds_the_plan_and_its_teardown_removes_it() {
     assert_eq!(inst.len(), 1, "{inst:?}");
     let info = c.describe_instance(&inst[0].id).await.unwrap().unwrap();
     assert_eq!(info.state, "running");
+    // "free-tier" resolved by the script as the engine does: a free-tier micro type.
+    assert!(info.instance_type.ends_with(".micro"), "{info:?}");
     assert!(info.security_groups.contains(&sg));
     assert!(
         info.profile_arn

@@ -258,7 +258,8 @@ pub async fn status(ctx: &Ctx, json: bool) -> u8 {
             .zip(&costs)
             .map(|((e, live), cost)| serde_json::json!({"key": e.res.key(), "resource": e.res, "confirmed": e.confirmed, "exists": live, "cost": cost}))
             .collect();
-        let cost = crate::cost::summary_json(&costs, &prices, &cloud.region, None);
+        let plan = cloud.account_plan().await;
+        let cost = crate::cost::summary_json(&costs, &prices, &cloud.region, plan.as_ref());
         println!(
             "{}",
             serde_json::json!({"account": account, "region": cloud.region, "session": journal.session(), "resources": v, "cost": cost})

@@ -137,12 +137,14 @@ fn the_journal_marks_what_exists() {
                 name: "alumno".into(),
             },
             confirmed: true,
+            nonce: None,
         },
         Entry {
             res: Res::Bucket {
                 name: "fotos-alumno-2026".into(),
             },
             confirmed: false,
+            nonce: None,
         },
     ]);
     assert_eq!(d.node("user:alumno").map(|n| n.state), Some(State::Created));

@@ -272,8 +272,29 @@ fn instance(plan: &Plan, o: &Options, i: usize, inst: &crate::plan::Instance) ->
     let (n, t) = (&inst.name, &inst.instance_type);
     let (ami_var, id_var) = (var("AMI", i), var("INSTANCE", i));
     let mut commands = Vec::new();
+    let free_tier = t == crate::plan::model::FREE_TIER;
+    let type_var = var("TYPE", i);
+    if free_tier {
+        // The engine's choice, made here at run time: this account's free-tier micro type that
+        // Amazon Linux 2023 runs (t2.micro on older accounts, t3.micro on the 2025 free plan).
+        commands.push(Command::new(
+            "ec2:DescribeInstanceTypes free-tier-eligible=true",
+            format!(
+                "{type_var}=$(aws ec2 describe-instance-types --filters Name=free-tier-eligible,Values=true Name=processor-info.supported-architecture,Values=x86_64 --query \"sort(InstanceTypes[?ends_with(InstanceType, '.micro')].InstanceType)[0]\" --output text)"
+            ),
+        ));
+    }
+    let t_arg = if free_tier {
+        format!("\"${type_var}\"")
+    } else {
+        t.clone()
+    };
     let image = if inst.ami == "al2023" {
-        let arch = super::instance_arch(t);
+        let arch = if free_tier {
+            "x86_64"
+        } else {
+            super::instance_arch(t)
+        };
         commands.push(Command::new(
             format!("ssm:GetParameter al2023 {arch}"),
             format!("{ami_var}=$(aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch} --query Parameter.Value --output text)"),
@@ -299,7 +320,7 @@ fn instance(plan: &Plan, o: &Options, i: usize, inst: &crate::plan::Instance) ->
         ));
     }
     let mut run = vec![format!(
-        "{id_var}=$(retry aws ec2 run-instances --image-id {image} --instance-type {t} --count 1"
+        "{id_var}=$(retry aws ec2 run-instances --image-id {image} --instance-type {t_arg} --count 1"
     )];
     let sgs: Vec<String> = inst
         .security_groups
