@@ -46,7 +46,7 @@ fn the_walkthrough_draws_the_three_chains() {
         d.edges.iter().all(|e| e.cycle == Cycle::No),
         "the walkthrough has no loop"
     );
-    let text = text::plain(&text::lines(&d, Lang::En, 80, false));
+    let text = text::plain(&text::lines(&d, Lang::En, 80, text::Level::Compact));
     assert!(
         text.contains("· role ec2-s3-dynamodb → · profile ec2-s3-dynamodb"),
         "{text}"
@@ -68,7 +68,7 @@ fn a_looping_trigger_is_a_cycle() {
         .expect("cycle edge");
     assert!(back.from.starts_with("output:") && back.to.starts_with("notification:"));
     for lang in [Lang::Es, Lang::En] {
-        let t = text::plain(&text::lines(&d, lang, 80, false));
+        let t = text::plain(&text::lines(&d, lang, 80, text::Level::Compact));
         assert!(t.contains("↻ ✗"), "{t}");
         assert!(graph::dot(&d, lang).contains("color=red"));
         assert!(graph::mermaid(&d, lang).contains("stroke:red"));

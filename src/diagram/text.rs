@@ -50,21 +50,53 @@ fn width(line: &Line) -> usize {
     line.iter().map(|s| s.text.chars().count()).sum()
 }
 
+/// How much each node says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Mark and name only (a side panel at 80×24).
+    Tiny,
+    /// Mark, kind and name.
+    Compact,
+    /// Also each node's facts, the function's role and a legend.
+    Full,
+}
+
+fn tiny_token(d: &Diagram, id: &str, lang: Lang) -> String {
+    match d.node(id) {
+        Some(n) => match n.kind {
+            Kind::Output => n.name.clone(),
+            Kind::Profile => format!("{}{}", n.state.mark(), n.kind.word().get(lang)),
+            Kind::Function => format!("{}λ {}", n.state.mark(), n.name),
+            _ => format!("{}{}", n.state.mark(), n.name),
+        },
+        None => id.to_string(),
+    }
+}
+
 /// Lanes and chains as lines at most `width` wide (a token longer than that gets a line of its own).
-pub fn lines(d: &Diagram, lang: Lang, max: usize, full: bool) -> Vec<Line> {
-    const INDENT: &str = "      ";
+pub fn lines(d: &Diagram, lang: Lang, max: usize, level: Level) -> Vec<Line> {
+    let full = level == Level::Full;
+    let indent = if level == Level::Tiny {
+        "    "
+    } else {
+        "      "
+    };
     let mut out: Vec<Line> = Vec::new();
     for (title, chains) in &d.lanes {
         for (ci, chain) in chains.iter().enumerate() {
-            let head = if ci == 0 {
-                format!("{:<5} ", title.get(lang))
-            } else {
-                INDENT.to_string()
+            let head = match (ci, level) {
+                (0, Level::Tiny) => format!("{:<3} ", title.get(lang)),
+                (0, _) => format!("{:<5} ", title.get(lang)),
+                _ => indent.to_string(),
             };
             let mut line: Line = vec![span(head, Tone::Title)];
             for (arrow, id) in &chain.parts {
                 let Some(n) = d.node(id) else { continue };
-                let mut token = d.token(id, lang);
+                let mut token = if level == Level::Tiny {
+                    tiny_token(d, id, lang)
+                } else {
+                    d.token(id, lang)
+                };
                 if full && !n.detail.is_empty() && n.kind != Kind::Trigger {
                     token.push_str(&format!(" [{}]", n.detail.join(", ")));
                 }
@@ -76,7 +108,7 @@ pub fn lines(d: &Diagram, lang: Lang, max: usize, full: bool) -> Vec<Line> {
                 let need = arrow.chars().count() + token.chars().count();
                 if width(&line) + need > max && line.len() > 1 {
                     out.push(std::mem::take(&mut line));
-                    line.push(span(INDENT, Tone::Plain));
+                    line.push(span(indent, Tone::Plain));
                 }
                 if !arrow.is_empty() {
                     line.push(span(arrow, Tone::Dim));
@@ -90,13 +122,13 @@ pub fn lines(d: &Diagram, lang: Lang, max: usize, full: bool) -> Vec<Line> {
                 } else {
                     ("↻ ⚠", Tone::Busy)
                 };
-                let text = format!("{INDENT}{mark} {}", loop_label(chain.cycle).get(lang));
+                let text = format!("{indent}{mark} {}", loop_label(chain.cycle).get(lang));
                 out.push(vec![span(text, tone)]);
             }
             if let Some(note) = &chain.note
                 && full
             {
-                out.push(vec![span(format!("{INDENT}{}", note.get(lang)), Tone::Dim)]);
+                out.push(vec![span(format!("{indent}{}", note.get(lang)), Tone::Dim)]);
             }
         }
     }
@@ -143,6 +175,6 @@ pub fn render(d: &Diagram, lang: Lang, width: usize) -> String {
     format!(
         "{}\n\n{}",
         title.get(lang),
-        plain(&lines(d, lang, width, true))
+        plain(&lines(d, lang, width, Level::Full))
     )
 }

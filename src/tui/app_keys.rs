@@ -27,9 +27,10 @@ impl App {
                 }
             };
         }
-        if self.help || self.explain {
+        if self.help || self.explain || self.teach.overlay.is_some() {
             self.help = false;
             self.explain = false;
+            self.teach.overlay = None;
             return None;
         }
         // A field being edited takes printable keys first.
@@ -101,6 +102,8 @@ impl App {
             Action::Explain => self.explain = true,
             Action::Lang => self.lang = self.lang.toggle(),
             Action::ToggleCli => self.show_cli = !self.show_cli,
+            Action::Diagram => self.teach.overlay = Some(crate::tui::teach::Overlay::Diagram),
+            Action::Json => self.teach.overlay = Some(crate::tui::teach::Overlay::Json),
             Action::NextScreen => return self.go(Screen::at(i + 1)),
             Action::PrevScreen => return self.go(Screen::at(i.saturating_sub(1))),
             Action::Jump(n) => return self.go(Screen::at(n)),

@@ -33,6 +33,10 @@ pub enum Action {
     DeleteSel,
     DeleteAll,
     Retry,
+    /// The architecture full screen (issue #14).
+    Diagram,
+    /// The trust policies and notification configuration as JSON (issue #14).
+    Json,
 }
 
 /// Where a key works.
@@ -41,6 +45,8 @@ pub enum Scope {
     Global,
     /// Screens with a form (role, user, EC2, Lambda).
     Forms,
+    /// Screens with a calls panel: the forms, keys, try it and rollback.
+    Calls,
     Only(Screen),
 }
 
@@ -147,8 +153,27 @@ pub const KEYS: &[KeyDef] = &[
         "c",
         Text::fixed("ver comandos AWS CLI", "show AWS CLI commands"),
         A::ToggleCli,
-        S::Forms,
+        S::Calls,
         true,
+    ),
+    k(
+        C::Char('g'),
+        "g",
+        Text::fixed("diagrama a pantalla completa", "diagram full screen"),
+        A::Diagram,
+        S::Global,
+        false,
+    ),
+    k(
+        C::Char('J'),
+        "J",
+        Text::fixed(
+            "documentos JSON (confianza, notificaciones)",
+            "JSON documents (trust, notifications)",
+        ),
+        A::Json,
+        S::Global,
+        false,
     ),
     k(
         C::Char('w'),
@@ -367,6 +392,9 @@ fn in_scope(scope: Scope, screen: Screen) -> bool {
     match scope {
         Scope::Global => true,
         Scope::Forms => screen.has_form(),
+        Scope::Calls => {
+            screen.has_form() || matches!(screen, Screen::Keys | Screen::TryIt | Screen::Rollback)
+        }
         Scope::Only(s) => s == screen,
     }
 }

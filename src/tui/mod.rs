@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod confirm;
+pub mod diagram;
 pub mod ec2;
 pub mod keymap;
 pub mod keys;
@@ -13,6 +14,7 @@ pub mod resizer_status;
 pub mod role;
 pub mod rollback;
 pub mod runtime;
+pub mod teach;
 pub mod try_it;
 pub mod user;
 pub mod view;

@@ -19,16 +19,37 @@ pub struct Common {
     pub checks: Vec<(String, Vec<Text>)>,
     pub log: Vec<String>,
     pub resizer: super::resizer_status::ResizerState,
+    /// What the calls panels are generated with (the export generator's options).
+    pub export: crate::export::Options,
+    /// The plan as the forms say now.
+    pub plan: crate::plan::Plan,
 }
 
 impl Common {
     pub fn of(app: &App) -> Common {
+        let mut checks = app.screen.step().map(|s| app.checks(s)).unwrap_or_default();
+        // After steps 1 and 2: what the new role and user may do (iam:SimulatePrincipalPolicy).
+        let names: Vec<String> = match app.screen {
+            Screen::Role => app
+                .role
+                .partial(&app.plan)
+                .roles
+                .into_iter()
+                .map(|r| r.name)
+                .collect(),
+            Screen::User => vec![app.user.name()],
+            _ => vec![],
+        };
+        checks.extend(app.teach.sim_checks(&names, app.lang));
+        let region = app.ident.as_ref().map(|i| i.region.as_str());
         Common {
             lang: app.lang,
             show_cli: app.show_cli,
-            checks: app.screen.step().map(|s| app.checks(s)).unwrap_or_default(),
+            checks,
             log: app.log_lines(),
             resizer: app.resizer.clone(),
+            export: app.teach.options(&app.base_dir, region),
+            plan: app.built_plan(),
         }
     }
 }
@@ -76,15 +97,48 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     header(f, head, app);
     let c = Common::of(app);
+    // Keys, Try it and Rollback get a calls panel in a strip below them (issue #12); rollback's
+    // strip also shows the architecture as it comes down (issue #14).
+    let strip = |area: Rect, h: u16| {
+        Layout::vertical([Constraint::Min(6), Constraint::Length(h)]).areas::<2>(area)
+    };
     match app.screen {
-        Screen::Welcome => welcome::render(f, body, app.lang, &welcome::View::of(app)),
+        Screen::Welcome => welcome::render(f, body, app.lang, &welcome::View::of(app), &|f, r| {
+            super::diagram::panel(f, r, app)
+        }),
         Screen::Role => role::render(f, body, &c, &app.role),
         Screen::User => user::render(f, body, &c, &app.user),
-        Screen::Keys => keys::render(f, body, app.lang, &app.keys, app.now_epoch),
+        Screen::Keys => {
+            let [main, calls] = strip(body, 7);
+            keys::render(f, main, app.lang, &app.keys, app.now_epoch);
+            let list = super::teach::to_calls(crate::export::key_calls(&app.user.name()));
+            widgets::render_calls(f, calls, app.lang, &list, app.show_cli);
+        }
         Screen::Ec2 => ec2::render(f, body, &c, &app.ec2),
         Screen::Lambda => lambda::render(f, body, &c, &app.lambda, &app.today),
-        Screen::TryIt => try_it::render(f, body, app.lang, &app.try_it, &c.log),
-        Screen::Rollback => rollback::render(f, body, app.lang, &app.rollback),
+        Screen::TryIt => {
+            let [main, calls] = strip(body, 7);
+            try_it::render(f, main, app.lang, &app.try_it, &c.log);
+            let photo = try_it::sample_photo()
+                .map_or_else(|| "foto.jpg".to_string(), |p| p.display().to_string());
+            let block = crate::export::try_it(&app.built_plan(), &photo);
+            let list = super::teach::to_calls(block.commands);
+            widgets::render_calls(f, calls, app.lang, &list, app.show_cli);
+        }
+        Screen::Rollback => {
+            let [main, bottom] = strip(body, 9);
+            rollback::render(f, main, app.lang, &app.rollback);
+            let [arch, calls] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(bottom);
+            super::diagram::panel(f, arch, app);
+            let rows = &app.rollback.rows;
+            let live: Vec<crate::engine::Res> = rows.iter().map(|r| r.res.clone()).collect();
+            let chosen: Vec<&crate::engine::Res> =
+                rows.iter().filter(|r| r.selected).map(|r| &r.res).collect();
+            let list = super::teach::rollback_calls(&live, &chosen);
+            widgets::render_calls(f, calls, app.lang, &list, app.show_cli);
+        }
     }
     status_line(f, status, app);
     footer(f, foot, app);
@@ -94,6 +148,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     if app.explain {
         explanation(f, area, app);
     }
+    super::diagram::overlay(f, area, app);
     if let Some(c) = &app.confirm {
         c.render(f, area, app.lang);
     }

@@ -89,7 +89,8 @@ pub fn explain() -> Text {
     )
 }
 
-pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
+/// `side` draws the architecture panel under the steps (issue #14).
+pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View, side: &dyn Fn(&mut Frame, Rect)) {
     let [banner, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let (text, style) = match &v.ident {
         Some(id) if id.sandbox => (
@@ -199,7 +200,13 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
         ),
         dim(),
     ));
+    let [right, arch] = Layout::vertical([
+        Constraint::Length(steps.len() as u16 + 2),
+        Constraint::Min(3),
+    ])
+    .areas(right);
     widgets::render_text(f, right, Text::fixed("Pasos", "Steps").get(lang), steps);
+    side(f, arch);
 }
 
 #[cfg(test)]

@@ -337,13 +337,18 @@ pub fn render_calls(f: &mut Frame, area: Rect, lang: Lang, calls: &[Call], cli: 
             "API calls it will make (c: AWS CLI)",
         )
     };
+    // A command may span lines (a heredoc, an `if`): each line is shown, continuation lines indented.
     let lines: Vec<Line> = calls
         .iter()
-        .map(|c| {
+        .flat_map(|c| {
             if cli {
-                Line::raw(format!("$ {}", c.cli))
+                c.cli
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| Line::raw(format!("{} {l}", if i == 0 { "$" } else { " " })))
+                    .collect::<Vec<_>>()
             } else {
-                Line::raw(format!("→ {}", c.api))
+                vec![Line::raw(format!("→ {}", c.api))]
             }
         })
         .collect();
@@ -365,7 +370,15 @@ pub fn render_checks(
             ok_style().add_modifier(Modifier::BOLD),
         ));
         for c in cs {
-            lines.push(Line::styled(format!("   ✓ {}", c.get(lang)), ok_style()));
+            // A line that carries its own mark (a simulation's ✓ allowed / ✗ denied) keeps it.
+            let t = c.get(lang);
+            lines.push(match t.strip_prefix("✗ ") {
+                Some(rest) => Line::styled(format!("   ✗ {rest}"), dim()),
+                None => Line::styled(
+                    format!("   ✓ {}", t.strip_prefix("✓ ").unwrap_or(t)),
+                    ok_style(),
+                ),
+            });
         }
     }
     if lines.is_empty() {
