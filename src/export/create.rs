@@ -52,7 +52,7 @@ pub fn roles(plan: &Plan) -> Vec<Block> {
             let svc = &r.trusted_service;
             let trust = trust_json(svc).to_string();
             let mut commands = vec![Command::new(
-                format!("iam:CreateRole {n} (trust {svc})"),
+                format!("iam:CreateRole {n} (Principal: {svc})"),
                 format!(
                     "cat > \"$WORK/trust-{n}.json\" <<'JSON'\n{trust}\nJSON\n\
                      aws iam create-role --role-name {} --assume-role-policy-document \"file://$WORK/trust-{n}.json\"",

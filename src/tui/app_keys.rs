@@ -27,7 +27,22 @@ impl App {
                 }
             };
         }
-        if self.help || self.explain || self.teach.overlay.is_some() {
+        if self.teach.overlay.is_some() {
+            // The overlay scrolls; any other key closes it.
+            let t = &mut self.teach;
+            match k.code {
+                KeyCode::Down => t.scroll = t.scroll.saturating_add(1),
+                KeyCode::Up => t.scroll = t.scroll.saturating_sub(1),
+                KeyCode::PageDown => t.scroll = t.scroll.saturating_add(10),
+                KeyCode::PageUp => t.scroll = t.scroll.saturating_sub(10),
+                _ => {
+                    t.overlay = None;
+                    t.scroll = 0;
+                }
+            }
+            return None;
+        }
+        if self.help || self.explain {
             self.help = false;
             self.explain = false;
             self.teach.overlay = None;

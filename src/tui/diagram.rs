@@ -86,6 +86,24 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
                 l.push(Line::raw(""));
                 l.extend(costs);
             }
+            // What each simulated identity may do (after steps 1 and 2).
+            let names: Vec<String> = app.teach.sims.keys().cloned().collect();
+            for (title, checks) in app.teach.sim_checks(&names, app.lang) {
+                l.push(Line::raw(""));
+                l.push(Line::styled(
+                    title,
+                    Style::default().add_modifier(Modifier::BOLD),
+                ));
+                for c in checks {
+                    let t = c.get(app.lang).to_string();
+                    let st = if t.starts_with('✓') {
+                        Style::default().fg(Color::Green)
+                    } else {
+                        dim()
+                    };
+                    l.push(Line::styled(format!("  {t}"), st));
+                }
+            }
             (
                 Text::fixed(" Arquitectura del plan ", " The plan's architecture "),
                 l,
@@ -97,9 +115,12 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
         ),
     };
     body.push(Line::styled(
-        Text::fixed("cualquier tecla cierra", "any key closes")
-            .get(app.lang)
-            .to_string(),
+        Text::fixed(
+            "↑/↓ PgUp/PgDn desplazan · cualquier otra tecla cierra",
+            "↑/↓ PgUp/PgDn scroll · any other key closes",
+        )
+        .get(app.lang)
+        .to_string(),
         dim(),
     ));
     let block = Block::default()
@@ -107,7 +128,10 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
         .title(title.get(app.lang).to_string());
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(body).block(block).wrap(Wrap { trim: false }),
+        Paragraph::new(body)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.teach.scroll, 0)),
         r,
     );
 }

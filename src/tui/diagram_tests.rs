@@ -209,3 +209,48 @@ fn welcome_and_rollback_show_the_architecture_panel() {
         "{s}"
     );
 }
+
+#[test]
+fn quitting_real_aws_with_paid_resources_alive_prints_one_line() {
+    use crate::cost::{FreeTier, ResourceCost};
+    let mut a = app();
+    let inst = Res::Instance {
+        name: "servidor-web".into(),
+        id: Some("i-1".into()),
+    };
+    let cost = ResourceCost {
+        free_tier: FreeTier::NotEligible,
+        instance_type: Some("t3.micro".into()),
+        created_at: Some(1),
+        age_secs: Some(60),
+        usd_per_hour: Some(0.0104),
+    };
+    let free = |r: Res| {
+        let c = crate::cost::resource_cost(&r, None, 0, None, &crate::cost::prices());
+        (r, c)
+    };
+    a.update(Msg::Teach(crate::tui::teach::TeachMsg::Costs(
+        vec![
+            (inst, cost),
+            free(Res::Bucket { name: "b".into() }),
+            free(Res::Function { name: "f".into() }),
+            free(Res::Role { name: "r".into() }),
+        ],
+        None,
+    )));
+    assert_eq!(
+        a.teach.quit_line(true, Lang::Es),
+        None,
+        "the sandbox costs nothing"
+    );
+    assert_eq!(
+        a.teach.quit_line(false, Lang::Es).as_deref(),
+        Some(
+            "3 recursos siguen en marcha (≈0,0104 USD/h): `pasos rollback`, o pulsa 7 en el asistente, para deshacerlos"
+        )
+    );
+    // The welcome panel lists them with the total and the price source.
+    let s = render(&a, 120, 40);
+    assert!(s.contains("≈0.0104 USD/h"), "{s}");
+    assert!(s.contains("Prices: AWS EC2 On-Demand"), "{s}");
+}

@@ -50,6 +50,8 @@ pub struct Teach {
     /// Node states by id, from the journal and the events (the diagram is rebuilt from the forms).
     states: BTreeMap<String, State>,
     pub overlay: Option<Overlay>,
+    /// How far the overlay is scrolled (↑/↓, PgUp/PgDn).
+    pub scroll: u16,
     /// principal name → its simulation (or why there is none).
     pub sims: BTreeMap<String, Simulation>,
     pub costs: Vec<(Res, ResourceCost)>,
