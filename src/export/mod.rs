@@ -7,12 +7,14 @@
 //! sandbox. Files the plan names are referenced by absolute path.
 
 mod create;
+mod create_ec2;
 mod documents;
+mod extras;
 pub mod script;
 mod teardown;
 
-pub use create::{key_calls, try_it};
 pub use documents::{Document, documents};
+pub use extras::{key_calls, try_it};
 pub use teardown::{delete_commands, planned, teardown_blocks};
 
 use crate::i18n::{Lang, Text};
@@ -91,7 +93,7 @@ pub fn apply_blocks(plan: &Plan, o: &Options) -> Vec<Block> {
     let mut out = vec![create::setup(plan, o)];
     out.extend(create::roles(plan));
     out.extend(create::users(plan));
-    out.extend(create::ec2(plan, o));
+    out.extend(create_ec2::ec2(plan, o));
     out.extend(create::buckets_and_functions(plan, o));
     out
 }

@@ -105,7 +105,7 @@ fn bash_accepts_both_scripts_in_both_languages() {
             Kind::Apply,
             "walkthrough.toml",
             &apply_blocks(&lp.plan, &o),
-            Some(&create::try_it(&lp.plan, "foto.jpg")),
+            Some(&extras::try_it(&lp.plan, "foto.jpg")),
             lang,
         );
         let down = render(
