@@ -26,7 +26,27 @@ impl Cloud {
     /// API (AccessDenied), the endpoint is an emulator without it, or the network fails. None of
     /// these is an error for a learner: the plan is information, never a gate.
     pub async fn account_plan(&self) -> Option<AccountPlan> {
-        let out = match self.freetier.get_account_plan_state().send().await {
+        if self.sandbox {
+            // The sandbox has no Free Tier API; nothing in it costs money anyway.
+            return None;
+        }
+        // Information only: one attempt, a few seconds at most. The client's standard retries
+        // (6 attempts with backoff) would make an emulator without this API cost seconds.
+        let once = aws_sdk_freetier::config::Builder::default()
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .operation_timeout(std::time::Duration::from_secs(5))
+                    .build(),
+            );
+        let out = match self
+            .freetier
+            .get_account_plan_state()
+            .customize()
+            .config_override(once)
+            .send()
+            .await
+        {
             Ok(o) => o,
             Err(e) => {
                 let e = CloudError::from_sdk("GetAccountPlanState", e);
