@@ -6,7 +6,6 @@
 //! killed.
 
 #[path = "../tests/support/proxy.rs"]
-#[allow(dead_code)]
 mod proxy;
 
 use proxy::realism::{Account, Realism, RealismConfig};

@@ -19,6 +19,13 @@ fn tag_spec(kind: ResourceType, name: &str, session: &str) -> TagSpecification {
         .build()
 }
 
+/// Answers of DescribeInstanceTypes already received (see `Cloud::type_cache`).
+#[derive(Debug, Default)]
+pub struct TypeCache {
+    free_tier: Option<Vec<String>>,
+    types: std::collections::HashMap<String, Option<TypeInfo>>,
+}
+
 /// What pasos needs to know of an instance type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TypeInfo {
@@ -127,8 +134,24 @@ impl Cloud {
             })
     }
 
-    /// What DescribeInstanceTypes says of a type; `None` when the region lacks it.
+    /// What DescribeInstanceTypes says of a type; `None` when the region lacks it. Asked once.
     pub async fn instance_type_info(&self, it: &str) -> Result<Option<TypeInfo>, CloudError> {
+        if let Some(known) = self
+            .type_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.types.get(it).cloned())
+        {
+            return Ok(known);
+        }
+        let info = self.describe_instance_type(it).await?;
+        if let Ok(mut c) = self.type_cache.lock() {
+            c.types.insert(it.to_string(), info.clone());
+        }
+        Ok(info)
+    }
+
+    async fn describe_instance_type(&self, it: &str) -> Result<Option<TypeInfo>, CloudError> {
         let t = aws_sdk_ec2::types::InstanceType::from(it);
         let o = match self
             .ec2
@@ -165,6 +188,22 @@ impl Cloud {
     /// The instance types this account may run in the free tier, in the order a learner should
     /// prefer them (see `free_tier_order`). Follows NextToken: AWS pages this answer.
     pub async fn free_tier_types(&self) -> Result<Vec<String>, CloudError> {
+        if let Some(known) = self
+            .type_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.free_tier.clone())
+        {
+            return Ok(known);
+        }
+        let v = self.list_free_tier_types().await?;
+        if let Ok(mut c) = self.type_cache.lock() {
+            c.free_tier = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    async fn list_free_tier_types(&self) -> Result<Vec<String>, CloudError> {
         let mut v: Vec<String> = Vec::new();
         let mut token: Option<String> = None;
         // Bounded: AWS has a few hundred types; a server that never stops paging cannot hang us.
@@ -402,9 +441,12 @@ impl Cloud {
         }
     }
 
-    pub async fn wait_running(&self, id: &str) -> Result<(), CloudError> {
+    /// Waits (SDK waiter) until the instance runs; returns it as the waiter's last poll saw it,
+    /// so nothing needs reading again.
+    pub async fn wait_running(&self, id: &str) -> Result<Option<InstanceInfo>, CloudError> {
         use aws_sdk_ec2::client::Waiters;
-        self.ec2
+        let last = self
+            .ec2
             .wait_until_instance_running()
             .instance_ids(id)
             .wait(Duration::from_secs(600))
@@ -413,7 +455,13 @@ impl Cloud {
                 op: "InstanceRunning",
                 msg: super::error::error_chain(&e),
             })?;
-        Ok(())
+        Ok(last.as_result().ok().and_then(|o| {
+            o.reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .find(|i| i.instance_id() == Some(id))
+                .map(instance_info)
+        }))
     }
 
     pub async fn terminate_and_wait(&self, id: &str) -> Result<(), CloudError> {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod freetier;
 pub mod iam;
 pub mod iam_delete;
+pub mod iam_sim;
 pub mod lambda;
 pub mod logs;
 pub mod s3;
@@ -50,6 +51,9 @@ pub struct Cloud {
     pub ssm: aws_sdk_ssm::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub freetier: aws_sdk_freetier::Client,
+    /// Instance types as DescribeInstanceTypes describes them, asked once per process: preflight and
+    /// the EC2 step ask the same questions, and the answers do not change while pasos runs.
+    pub type_cache: std::sync::Arc<std::sync::Mutex<ec2::TypeCache>>,
     /// Policy name → ARN, resolved once per process: preflight and every step ask for the same few.
     pub policy_cache:
         std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<String>>>>,
@@ -194,6 +198,7 @@ impl Cloud {
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
             freetier: aws_sdk_freetier::Client::new(&config),
             policy_cache: Default::default(),
+            type_cache: Default::default(),
             config,
             region,
             endpoint,

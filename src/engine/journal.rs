@@ -57,6 +57,8 @@ pub struct Journal {
     _lock: File,
     session: String,
     live: BTreeMap<String, Entry>,
+    /// When each live resource's intent was first written (epoch seconds): its age for cost.
+    born: BTreeMap<String, u64>,
     truncated: bool,
 }
 
@@ -94,6 +96,7 @@ impl Journal {
             ));
         }
         let mut live = BTreeMap::new();
+        let mut born = BTreeMap::new();
         let mut session = None;
         let mut truncated = false;
         let mut needs_newline = false;
@@ -105,7 +108,10 @@ impl Journal {
                     continue;
                 }
                 match serde_json::from_slice::<Record>(&line) {
-                    Ok(r) => apply(&mut live, &mut session, r),
+                    Ok(r) => {
+                        note_birth(&mut born, &r);
+                        apply(&mut live, &mut session, r)
+                    }
                     // Only a torn *last* line is expected (power loss mid-write); it was an
                     // unanswered intent at worst, which the name-and-tag search covers.
                     Err(_) if last => {
@@ -130,6 +136,7 @@ impl Journal {
             _lock: lock,
             session: String::new(),
             live,
+            born,
             truncated,
         };
         match session {
@@ -198,6 +205,7 @@ impl Journal {
             ts: now(),
         };
         self.write(&rec)?;
+        note_birth(&mut self.born, &rec);
         let e = self.live.entry(res.key()).or_insert(Entry {
             res: res.clone(),
             confirmed: false,
@@ -220,6 +228,7 @@ impl Journal {
             ts: now(),
         };
         self.write(&rec)?;
+        note_birth(&mut self.born, &rec);
         self.live.remove(&intent.key());
         self.live.insert(
             result.key(),
@@ -243,6 +252,7 @@ impl Journal {
             ts: now(),
         };
         self.write(&rec)?;
+        note_birth(&mut self.born, &rec);
         self.live.remove(&res.key());
         Ok(())
     }
@@ -250,6 +260,16 @@ impl Journal {
     /// Everything created (or attempted) and not deleted since.
     pub fn live(&self) -> Vec<Entry> {
         self.live.values().cloned().collect()
+    }
+
+    /// When the resource's first intent was written (epoch seconds), while it is live.
+    pub fn since(&self, res: &Res) -> Option<u64> {
+        self.born.get(&res.key()).copied()
+    }
+
+    /// Every live resource's birth time, by key (the wizard's cost panel).
+    pub fn births(&self) -> BTreeMap<String, u64> {
+        self.born.clone()
     }
 
     pub fn holds(&self, res: &Res) -> bool {
@@ -267,6 +287,29 @@ impl Journal {
         self.file.write_all(&line)?;
         // fsync, not just flush: the intent must survive a power cut before the call goes out.
         self.file.sync_data()
+    }
+}
+
+/// Keeps the first intent's time of each live resource (a created result may rename the key: an
+/// access key learns its id), and forgets it once deleted.
+fn note_birth(born: &mut BTreeMap<String, u64>, r: &Record) {
+    let Some(res) = &r.res else { return };
+    match r.op {
+        Op::Intent => {
+            born.entry(res.key()).or_insert(r.ts);
+        }
+        Op::Created => {
+            let first = r
+                .intent
+                .as_ref()
+                .and_then(|k| born.remove(k))
+                .unwrap_or(r.ts);
+            born.entry(res.key()).or_insert(first);
+        }
+        Op::Deleted => {
+            born.remove(&res.key());
+        }
+        Op::Session => {}
     }
 }
 
@@ -354,6 +397,32 @@ mod tests {
             live.iter()
                 .any(|e| e.res == Res::Bucket { name: "b".into() } && !e.confirmed)
         );
+    }
+
+    #[test]
+    fn birth_times_survive_reopening_and_follow_renamed_keys() {
+        let d = tempfile::tempdir().unwrap();
+        let intent = Res::AccessKey {
+            user: "u".into(),
+            id: None,
+        };
+        let done = Res::AccessKey {
+            user: "u".into(),
+            id: Some("AKIA1".into()),
+        };
+        let role = Res::Role { name: "r".into() };
+        let before = now();
+        {
+            let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+            j.intent(&intent).unwrap();
+            j.created(&intent, &done).unwrap();
+            j.intent(&role).unwrap();
+            j.deleted(&role).unwrap();
+        }
+        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        let t = j.since(&done).expect("birth of the key");
+        assert!(t >= before && t <= now(), "{t}");
+        assert_eq!(j.since(&role), None, "deleted: no age");
     }
 
     #[test]

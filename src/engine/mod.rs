@@ -10,10 +10,13 @@ pub mod rollback;
 pub mod secrets;
 mod steps_ec2;
 mod steps_iam;
+mod steps_instance;
 mod steps_lambda;
 
 pub use event::{Event, Events, Res, Secret, Step};
 pub use journal::Journal;
+/// What `export` needs to write the same calls the engine makes.
+pub use steps_lambda::{lambda_environment, rule_id, statement_id};
 
 use crate::cloud::{Cloud, CloudError};
 use crate::i18n::Text;
@@ -254,11 +257,28 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
             any_s3,
             true,
         );
-        let (roles_ok, buckets_ok) = tokio::join!(roles, buckets);
+        // Everything step 3 needs but the role (VPC, groups, type, AMI) is prepared meanwhile.
+        let prepare = run_step(ctx, Step::Ec2, steps_ec2::prepare(ctx, lp), any_ec2, true);
+        let (roles_ok, buckets_ok, prepared) = tokio::join!(roles, buckets, prepare);
         if !roles_ok {
             return false;
         }
-        let ec2 = step(ctx, Step::Ec2, steps_ec2::instances(ctx, lp), any_ec2, true);
+        let ec2 = async {
+            match prepared {
+                Ran::Skipped => true,
+                Ran::Failed => false,
+                Ran::Done(p) => {
+                    step(
+                        ctx,
+                        Step::Ec2,
+                        steps_instance::launch(ctx, lp, &p),
+                        true,
+                        false,
+                    )
+                    .await
+                }
+            }
+        };
         let lambda = async {
             buckets_ok
                 && step(
@@ -286,6 +306,13 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
     ok
 }
 
+/// How a step went: not needed by the plan, done (with what it produced), or failed (reported).
+enum Ran<T> {
+    Skipped,
+    Done(T),
+    Failed,
+}
+
 async fn step(
     ctx: &Ctx,
     s: Step,
@@ -293,8 +320,18 @@ async fn step(
     any: bool,
     announce: bool,
 ) -> bool {
+    !matches!(run_step(ctx, s, fut, any, announce).await, Ran::Failed)
+}
+
+async fn run_step<T>(
+    ctx: &Ctx,
+    s: Step,
+    fut: impl std::future::Future<Output = R<T>>,
+    any: bool,
+    announce: bool,
+) -> Ran<T> {
     if !any {
-        return true;
+        return Ran::Skipped;
     }
     if announce {
         ctx.emit(Event::StepStarted {
@@ -303,11 +340,11 @@ async fn step(
         });
     }
     match fut.await {
-        Ok(()) => true,
+        Ok(t) => Ran::Done(t),
         Err(error) => {
             tracing::warn!(step = ?s, error = %error, "step failed");
             ctx.emit(Event::Failed { step: s, error });
-            false
+            Ran::Failed
         }
     }
 }

@@ -77,7 +77,7 @@ pub async fn functions(ctx: &Ctx, plan: &Plan, base: &std::path::Path) -> R<()> 
 }
 
 /// The resizer's configuration, from the plan's fields (extra variables may override nothing).
-fn environment(l: &Lambda) -> HashMap<String, String> {
+pub fn lambda_environment(l: &Lambda) -> HashMap<String, String> {
     let mut env: HashMap<String, String> = l
         .environment
         .iter()
@@ -97,11 +97,11 @@ fn environment(l: &Lambda) -> HashMap<String, String> {
     env
 }
 
-fn statement_id(bucket: &str) -> String {
+pub fn statement_id(bucket: &str) -> String {
     format!("pasos-s3-{}", bucket.replace('.', "-"))
 }
 
-fn rule_id(function: &str, i: usize) -> String {
+pub fn rule_id(function: &str, i: usize) -> String {
     format!("pasos-{function}-{i}")
 }
 
@@ -153,7 +153,7 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
                         arch: &l.architecture,
                         memory_mb: l.memory_mb as i32,
                         timeout_s: l.timeout_s as i32,
-                        env: environment(l),
+                        env: lambda_environment(l),
                         session: &ctx.session,
                     },
                     &|r| ctx.emit(Event::Waiting { what: r.waiting() }),

@@ -44,6 +44,8 @@ pub enum Msg {
     Status(Text, bool),
     /// The background build of the bundled resizer moved on.
     Resizer(super::resizer_status::ResizerState),
+    /// Diagram, simulations and cost (issue #14).
+    Teach(super::teach::TeachMsg),
 }
 
 /// Work for the runtime.
@@ -80,6 +82,8 @@ pub enum Cmd {
     Reconnect,
     Many(Vec<Cmd>),
     Quit,
+    /// Simulations and cost reads (issue #14).
+    Teach(super::teach::TeachCmd),
 }
 
 /// Something the engine reported about a step: a fact worth knowing, a warning or a failure.
@@ -153,6 +157,8 @@ pub struct App {
     pub no_color: bool,
     /// The bundled resizer's background build (welcome and Lambda screens show it).
     pub resizer: super::resizer_status::ResizerState,
+    /// The live diagram, simulations, cost, JSON view (issue #14).
+    pub teach: super::teach::Teach,
     pub quit: bool,
 }
 
@@ -199,6 +205,7 @@ impl App {
             view: ViewState::default(),
             no_color: false,
             resizer: Default::default(),
+            teach: Default::default(),
             quit: false,
         }
     }
@@ -315,7 +322,12 @@ impl App {
                 self.done
                     .retain(|s| j.iter().any(|e| super::welcome::screen_of(&e.res) == *s));
                 self.rollback.load(&j);
+                let costs = self.teach.journal(&self.built_plan(), &j);
                 self.journal = j;
+                Some(Cmd::Teach(costs))
+            }
+            Msg::Teach(m) => {
+                self.teach.update(m);
                 None
             }
             Msg::Engine(ev) => self.event(ev),
@@ -328,7 +340,20 @@ impl App {
                     self.say(tr!(es: "Paso terminado y comprobado. Enter para seguir.", en: "Step done and verified. Enter to go on."), false);
                 }
                 let u = self.user.name();
-                Some(Cmd::Many(vec![Cmd::RefreshJournal, Cmd::ListKeys(u)]))
+                let mut cmds = vec![Cmd::RefreshJournal, Cmd::ListKeys(u.clone())];
+                // What the new identity may do now: the lesson of steps 1 and 2.
+                match screen.filter(|_| ok) {
+                    Some(Screen::Role) => {
+                        let names = self.role.partial(&self.plan).roles;
+                        let names = names.into_iter().map(|r| r.name).collect();
+                        cmds.push(Cmd::Teach(super::teach::TeachCmd::Simulate(names)));
+                    }
+                    Some(Screen::User) => {
+                        cmds.push(Cmd::Teach(super::teach::TeachCmd::Simulate(vec![u])));
+                    }
+                    _ => {}
+                }
+                Some(Cmd::Many(cmds))
             }
             Msg::Policies { query, found } => {
                 let form = if self.screen == Screen::User {

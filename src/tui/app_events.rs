@@ -39,6 +39,9 @@ impl App {
     }
 
     pub(super) fn event(&mut self, ev: Event) -> Option<Cmd> {
+        // The live diagram follows the same events (issue #14).
+        let plan = self.built_plan();
+        self.teach.event(&plan, &ev);
         match &ev {
             Event::StepStarted { step, .. } => self.current_step = Some(*step),
             Event::Created { step, resource } => self.made(*step, resource, Mark::Created),

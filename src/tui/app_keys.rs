@@ -27,6 +27,21 @@ impl App {
                 }
             };
         }
+        if self.teach.overlay.is_some() {
+            // The overlay scrolls; any other key closes it.
+            let t = &mut self.teach;
+            match k.code {
+                KeyCode::Down | KeyCode::Char('j') => t.scroll = t.scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => t.scroll = t.scroll.saturating_sub(1),
+                KeyCode::PageDown => t.scroll = t.scroll.saturating_add(10),
+                KeyCode::PageUp => t.scroll = t.scroll.saturating_sub(10),
+                _ => {
+                    t.overlay = None;
+                    t.scroll = 0;
+                }
+            }
+            return None;
+        }
         // The full-screen explanation scrolls; any other key closes it (and the help) and does
         // nothing else.
         if self.explain {
@@ -139,6 +154,8 @@ impl App {
             Action::Explain => self.explain = true,
             Action::Lang => self.lang = self.lang.toggle(),
             Action::ToggleCli => self.show_cli = !self.show_cli,
+            Action::Diagram => self.teach.overlay = Some(crate::tui::teach::Overlay::Diagram),
+            Action::Json => self.teach.overlay = Some(crate::tui::teach::Overlay::Json),
             Action::NextScreen => return self.go(Screen::at(i + 1)),
             Action::PrevScreen => return self.go(Screen::at(i.saturating_sub(1))),
             Action::Jump(n) => return self.go(Screen::at(n)),

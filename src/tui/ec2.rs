@@ -267,43 +267,9 @@ impl Ec2Screen {
         }
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let (sg, i) = self.parts();
-        let ports: Vec<String> = sg
-            .ingress
-            .iter()
-            .filter_map(|p| ingress_port(p))
-            .map(|p| p.to_string())
-            .collect();
-        let (n, g, t, r) = (&i.name, &sg.name, &i.instance_type, &i.role);
-        let mut c = vec![
-            Call::new(
-                "ssm:GetParameter al2023",
-                "aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-            ),
-            Call::new(
-                format!("ec2:CreateSecurityGroup {g}"),
-                format!(
-                    "aws ec2 create-security-group --group-name {g} --description '{}'",
-                    sg.description
-                ),
-            ),
-        ];
-        for p in &ports {
-            c.push(Call::new(
-                format!("ec2:AuthorizeSecurityGroupIngress {p}"),
-                format!("aws ec2 authorize-security-group-ingress --group-name {g} --protocol tcp --port {p} --cidr 0.0.0.0/0"),
-            ));
-        }
-        c.push(Call::new(
-            format!("ec2:RunInstances {n} {t}"),
-            format!("aws ec2 run-instances --image-id ami-… --instance-type {t} --security-groups {g} --iam-instance-profile Name={r} --user-data file://{} --metadata-options HttpTokens=required --tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value={n}}}]'", i.user_data),
-        ));
-        c.push(Call::new(
-            "ec2:DescribeInstances (wait running)",
-            "aws ec2 wait instance-running --filters Name=tag:Name,Values=".to_string() + n,
-        ));
-        c
+    /// What Enter runs, from the export generator (the role came from step 1).
+    pub fn calls(&self, o: &crate::export::Options) -> Vec<Call> {
+        super::teach::calls(&self.partial(&super::teach::empty_plan()), o)
     }
 }
 
@@ -342,7 +308,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
         &s.errors(),
         &marks,
         extra,
-        &s.calls(),
+        &s.calls(&c.export),
     );
 }
 

@@ -47,6 +47,10 @@ pub enum Action {
     Retry,
     /// Only a hint: the form handles the key itself while a field is edited.
     Hint,
+    /// The architecture full screen (issue #14).
+    Diagram,
+    /// The trust policies and notification configuration as JSON (issue #14).
+    Json,
 }
 
 /// Where a key works.
@@ -55,6 +59,8 @@ pub enum Scope {
     Global,
     /// Screens with a form (role, user, EC2, Lambda), when no field is edited.
     Forms,
+    /// Screens with a calls panel: the forms, keys, try it and rollback.
+    Calls,
     Only(Screen),
     /// While a field is edited (hints for keys the form handles).
     Editing,
@@ -126,7 +132,7 @@ pub const KEYS: &[KeyDef] = &[
     k(C::Tab, "Tab", "editar", "edit", A::NextField, S::Forms, true),
     k(C::BackTab, "S-Tab", "editar", "edit", A::PrevField, S::Forms, false),
     k(C::Enter, "Enter", "ejecutar", "run", A::Run, S::Forms, true),
-    k(C::Char('c'), "c", "CLI", "CLI", A::ToggleCli, S::Forms, true),
+    k(C::Char('c'), "c", "CLI", "CLI", A::ToggleCli, S::Calls, true),
     k(C::Char('y'), "↑↓ y", "copiar", "copy", A::Copy, S::Forms, true),
     k(C::Enter, "Enter", "seguir", "go on", A::Run, S::Global, true),
     k(C::Char('j'), "j/k", "texto", "text", A::TextDown, S::Global, true),
@@ -141,6 +147,8 @@ pub const KEYS: &[KeyDef] = &[
     k(C::Char('?'), "?", "ayuda: todas las teclas", "help: every key", A::Help, S::Global, false),
     k(C::Char('e'), "e", "explicación completa", "whole explanation", A::Explain, S::Global, true),
     k(C::Char('w'), "w", "guardar el plan", "save the plan", A::SavePlan, S::Global, false),
+    k(C::Char('g'), "g", "diagrama a pantalla completa", "diagram full screen", A::Diagram, S::Global, false),
+    k(C::Char('J'), "J", "documentos JSON (confianza, notificaciones)", "JSON documents (trust, notifications)", A::Json, S::Global, false),
     k(C::Up, "↑", "arriba", "up", A::Up, S::Global, false),
     k(C::Down, "↓", "abajo", "down", A::Down, S::Global, false),
     k(C::Char('0'), "0-7", "ir a la pantalla", "jump to screen", A::Jump(0), S::Global, false),
@@ -168,6 +176,11 @@ fn in_scope(scope: Scope, screen: Screen, editing: bool) -> bool {
     match scope {
         Scope::Global => !editing,
         Scope::Forms => screen.has_form() && !editing,
+        Scope::Calls => {
+            !editing
+                && (screen.has_form()
+                    || matches!(screen, Screen::Keys | Screen::TryIt | Screen::Rollback))
+        }
         Scope::Only(s) => s == screen && !editing,
         Scope::Editing => editing,
     }
@@ -262,6 +275,8 @@ mod tests {
         assert_eq!(lookup(C::Char('n'), Screen::Role), None);
         assert_eq!(lookup(C::Char('3'), Screen::Role), Some(A::Jump(3)));
         assert_eq!(lookup(C::Char('c'), Screen::Welcome), None);
+        assert_eq!(lookup(C::Char('c'), Screen::Rollback), Some(A::ToggleCli));
+        assert_eq!(lookup(C::Char('g'), Screen::Keys), Some(A::Diagram));
         assert_eq!(lookup(C::Char('c'), Screen::Ec2), Some(A::ToggleCli));
         assert_eq!(
             lookup(C::Esc, Screen::Ec2),

@@ -227,48 +227,9 @@ impl LambdaScreen {
         }
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let (b, l) = self.parts();
-        let (bn, f, rt, r) = (&b.name, &l.name, &l.runtime, &l.role);
-        let (ev, pre, suf) = (
-            self.form.get(EVENTS),
-            self.form.get(PREFIX),
-            self.form.get(SUFFIX),
-        );
-        let mut calls = vec![
-            Call::new(
-                format!("s3:CreateBucket {bn}"),
-                format!("aws s3api create-bucket --bucket {bn}"),
-            ),
-            Call::new(
-                format!("lambda:CreateFunction {f} ({rt})"),
-                format!(
-                    "aws lambda create-function --function-name {f} --runtime {rt} --handler bootstrap --role arn:aws:iam::…:role/{r} --zip-file fileb://resizer.zip"
-                ),
-            ),
-            Call::new(
-                format!("lambda:AddPermission s3 → {f}"),
-                format!(
-                    "aws lambda add-permission --function-name {f} --principal s3.amazonaws.com --action lambda:InvokeFunction --statement-id s3 --source-arn arn:aws:s3:::{bn} --source-account …"
-                ),
-            ),
-            Call::new(
-                format!("s3:PutBucketNotificationConfiguration {ev} {pre}*{suf}"),
-                format!(
-                    "aws s3api put-bucket-notification-configuration --bucket {bn} --notification-configuration file://notification.json"
-                ),
-            ),
-        ];
-        // Only when the learner acknowledged a looping trigger (allow_recursion), as the engine does.
-        if self.ack {
-            calls.push(Call::new(
-                "lambda:PutFunctionRecursionConfig Terminate",
-                format!(
-                    "aws lambda put-function-recursion-config --function-name {f} --recursive-loop Terminate"
-                ),
-            ));
-        }
-        calls
+    /// What Enter runs, from the export generator: the function's role and its policies too.
+    pub fn calls(&self, plan: &Plan, o: &crate::export::Options) -> Vec<Call> {
+        super::teach::calls(&self.partial(plan), o)
     }
 }
 
@@ -304,7 +265,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen) {
         &s.errors(),
         &marks,
         extra,
-        &s.calls(),
+        &s.calls(&c.plan, &c.export),
     );
 }
 

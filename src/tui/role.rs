@@ -141,32 +141,9 @@ impl RoleScreen {
         }
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let n = self.name();
-        let svc = self.form.get(TRUST).to_string();
-        let mut c = vec![Call::new(
-            format!("iam:CreateRole {n} (trust {svc})"),
-            format!(
-                "aws iam create-role --role-name {n} --assume-role-policy-document file://trust-{svc}.json"
-            ),
-        )];
-        for p in self.form.list(POLICIES) {
-            c.push(Call::new(
-                format!("iam:AttachRolePolicy {p}"),
-                format!("aws iam attach-role-policy --role-name {n} --policy-arn arn:aws:iam::aws:policy/{p}"),
-            ));
-        }
-        c.push(Call::new(
-            format!("iam:CreateInstanceProfile {n}"),
-            format!("aws iam create-instance-profile --instance-profile-name {n}"),
-        ));
-        c.push(Call::new(
-            format!("iam:AddRoleToInstanceProfile {n}"),
-            format!(
-                "aws iam add-role-to-instance-profile --instance-profile-name {n} --role-name {n}"
-            ),
-        ));
-        c
+    /// What Enter runs, from the export generator (the same commands `pasos export` writes).
+    pub fn calls(&self, o: &crate::export::Options) -> Vec<Call> {
+        super::teach::calls(&self.partial(&super::teach::empty_plan()), o)
     }
 }
 
@@ -196,7 +173,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &RoleScreen) {
         &s.errors(),
         &|_, _| None,
         hint,
-        &s.calls(),
+        &s.calls(&c.export),
     );
 }
 

@@ -148,6 +148,13 @@ pub async fn run(
     stop.store(true, Ordering::Relaxed);
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
+    // Real AWS with resources alive: one line, after the screen is restored (never a blocker).
+    if let Some(line) = app
+        .teach
+        .quit_line(app.ident.as_ref().is_none_or(|i| i.sandbox), app.lang)
+    {
+        eprintln!("{line}");
+    }
     let _ = keys.join();
     code
 }
@@ -349,7 +356,17 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
             let (a, b) = super::photo::run(c, job, c.sandbox).await;
             Msg::Previews(a, b)
         }
-        Cmd::RefreshJournal => Msg::Journal(e.journal.lock().map(|j| j.live()).unwrap_or_default()),
+        Cmd::RefreshJournal => {
+            let (live, births) = e
+                .journal
+                .lock()
+                .map(|j| (j.live(), j.births()))
+                .unwrap_or_default();
+            // Ages first, so the cost read the journal triggers has them.
+            let _ = tx.send(Msg::Teach(super::teach::TeachMsg::Births(births)));
+            Msg::Journal(live)
+        }
+        Cmd::Teach(t) => Msg::Teach(teach_cmd(c, t).await),
         Cmd::Rollback(keys) => {
             rollback(&e, keys).await;
             return;
@@ -364,6 +381,39 @@ async fn cloud_cmd(cmd: Cmd, e: Arc<engine::Ctx>, tx: Tx) {
         }
     };
     let _ = tx.send(msg);
+}
+
+/// Issue #14's reads: simulations after steps 1 and 2, and the cost of what is alive.
+async fn teach_cmd(c: &crate::cloud::Cloud, t: super::teach::TeachCmd) -> super::teach::TeachMsg {
+    use super::teach::{TeachCmd, TeachMsg};
+    match t {
+        TeachCmd::Simulate(names) => {
+            let actions: Vec<String> = crate::cloud::iam_sim::CURATED
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let mut out = Vec::new();
+            for n in names {
+                let r = match c.principal(&n).await {
+                    Ok(p) => c.simulate(&p, &actions).await.map(|a| (p, a)),
+                    Err(e) => Err(e),
+                }
+                .map_err(|e| crate::cloud::iam_sim::error_text(&e, &n));
+                out.push((n, r));
+            }
+            TeachMsg::Simulated(out)
+        }
+        TeachCmd::Costs(live) => {
+            let prices = crate::cost::prices();
+            let costs = crate::cost::assess(c, &live, &prices).await;
+            let plan = if c.sandbox {
+                None
+            } else {
+                c.account_plan().await
+            };
+            TeachMsg::Costs(live.into_iter().map(|(r, _)| r).zip(costs).collect(), plan)
+        }
+    }
 }
 
 /// Rolls back everything, or each chosen key (with what hangs off it) in turn, as one run: one

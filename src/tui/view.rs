@@ -28,10 +28,15 @@ pub struct Common<'a> {
     pub resizer: super::resizer_status::ResizerState,
     /// For date-bound marks (deprecated runtimes).
     pub today: String,
+    /// What the calls panels are generated with (the export generator's options).
+    pub export: crate::export::Options,
+    /// The plan as the forms say now.
+    pub plan: crate::plan::Plan,
 }
 
 impl Common<'_> {
     pub fn of(app: &App) -> Common<'_> {
+        let region = app.ident.as_ref().map(|i| i.region.as_str());
         Common {
             lang: app.lang,
             show_cli: app.show_cli,
@@ -44,6 +49,8 @@ impl Common<'_> {
             view: &app.view,
             resizer: app.resizer.clone(),
             today: app.today.clone(),
+            export: app.teach.options(&app.base_dir, region),
+            plan: app.built_plan(),
         }
     }
 }
@@ -127,6 +134,15 @@ fn calls_panel(f: &mut Frame, area: Rect, c: &Common, calls: &[Call]) {
     }
 }
 
+/// A calls strip as tall as its calls (at most 7 rows): on 80×24 every row counts.
+fn strip_height(calls: &[Call], cli: bool) -> u16 {
+    let lines: usize = calls
+        .iter()
+        .map(|c| if cli { c.cli.lines().count().max(1) } else { 1 })
+        .sum();
+    (lines as u16 + 2).min(7)
+}
+
 /// A step screen: explanation and form on top of the calls, or beside the result panel.
 #[allow(clippy::too_many_arguments)]
 pub fn step(
@@ -183,15 +199,49 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     chrome::header(f, head, app);
     let c = Common::of(app);
+    // Keys, Try it and Rollback get a calls panel in a strip below them (issue #12); rollback's
+    // strip also shows the architecture as it comes down (issue #14).
+    let strip = |area: Rect, h: u16| {
+        Layout::vertical([Constraint::Min(6), Constraint::Length(h)]).areas::<2>(area)
+    };
     match app.screen {
-        Screen::Welcome => welcome::render(f, body, app.lang, &welcome::View::of(app), &app.view),
+        Screen::Welcome => {
+            let side = |f: &mut Frame, r: Rect| super::diagram::panel(f, r, app);
+            welcome::render(f, body, app.lang, &welcome::View::of(app), &app.view, &side)
+        }
         Screen::Role => role::render(f, body, &c, &app.role),
         Screen::User => user::render(f, body, &c, &app.user),
-        Screen::Keys => keys::render(f, body, app.lang, &app.keys, app.now_epoch, &app.view),
+        Screen::Keys => {
+            let list = super::teach::to_calls(crate::export::key_calls(&app.user.name()));
+            let [main, calls] = strip(body, strip_height(&list, app.show_cli));
+            keys::render(f, main, app.lang, &app.keys, app.now_epoch, &app.view);
+            widgets::render_calls(f, calls, app.lang, &list, app.show_cli);
+        }
         Screen::Ec2 => ec2::render(f, body, &c, &app.ec2),
         Screen::Lambda => lambda::render(f, body, &c, &app.lambda),
-        Screen::TryIt => try_it::render(f, body, app),
-        Screen::Rollback => rollback::render(f, body, app.lang, &app.rollback, &app.view),
+        Screen::TryIt => {
+            let photo = try_it::sample_photo()
+                .map_or_else(|| "foto.jpg".to_string(), |p| p.display().to_string());
+            let block = crate::export::try_it(&app.built_plan(), &photo);
+            let list = super::teach::to_calls(block.commands);
+            let [main, calls] = strip(body, strip_height(&list, app.show_cli));
+            try_it::render(f, main, app);
+            widgets::render_calls(f, calls, app.lang, &list, app.show_cli);
+        }
+        Screen::Rollback => {
+            let [main, bottom] = strip(body, 9);
+            rollback::render(f, main, app.lang, &app.rollback, &app.view);
+            let [arch, calls] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(bottom);
+            super::diagram::panel(f, arch, app);
+            let rows = &app.rollback.rows;
+            let live: Vec<crate::engine::Res> = rows.iter().map(|r| r.res.clone()).collect();
+            let chosen: Vec<&crate::engine::Res> =
+                rows.iter().filter(|r| r.selected).map(|r| &r.res).collect();
+            let list = super::teach::rollback_calls(&live, &chosen);
+            widgets::render_calls(f, calls, app.lang, &list, app.show_cli);
+        }
     }
     chrome::status_line(f, status, app);
     chrome::footer(f, foot, app);
@@ -201,6 +251,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     if app.explain {
         explanation(f, area, app);
     }
+    super::diagram::overlay(f, area, app);
     if let Some(c) = &app.confirm {
         c.render(f, area, app.lang);
     }

@@ -95,7 +95,15 @@ pub fn explain() -> Text {
     )
 }
 
-pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View, view: &super::app::ViewState) {
+/// `side` draws the architecture panel under the steps (issue #14).
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    lang: Lang,
+    v: &View,
+    view: &super::app::ViewState,
+    side: &dyn Fn(&mut Frame, Rect),
+) {
     let [banner, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let (text, style) = match v.ident.as_ref().map(target) {
@@ -218,7 +226,13 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View, view: &super::app
         ),
         dim(),
     ));
+    let [right, arch] = Layout::vertical([
+        Constraint::Length(steps.len() as u16 + 2),
+        Constraint::Min(3),
+    ])
+    .areas(right);
     widgets::render_text(f, right, Text::fixed("Pasos", "Steps").get(lang), steps);
+    side(f, arch);
 }
 
 #[cfg(test)]

@@ -155,13 +155,18 @@ pub fn render_calls(f: &mut Frame, area: Rect, lang: Lang, calls: &[Call], cli: 
             "API calls it will make (c: AWS CLI)",
         )
     };
+    // A command may span lines (a heredoc, an `if`): each line is shown, continuation lines indented.
     let lines: Vec<Line> = calls
         .iter()
-        .map(|c| {
+        .flat_map(|c| {
             if cli {
-                Line::raw(format!("$ {}", c.cli))
+                c.cli
+                    .lines()
+                    .enumerate()
+                    .map(|(i, l)| Line::raw(format!("{} {l}", if i == 0 { "$" } else { " " })))
+                    .collect::<Vec<_>>()
             } else {
-                Line::raw(format!("→ {}", c.api))
+                vec![Line::raw(format!("→ {}", c.api))]
             }
         })
         .collect();
