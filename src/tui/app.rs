@@ -249,38 +249,6 @@ impl App {
         form.editing
     }
 
-    /// What the result panels need to know about where things live.
-    pub fn facts(&self) -> super::results::Facts {
-        let mut f = self
-            .ident
-            .as_ref()
-            .map(super::results::Facts::of)
-            .unwrap_or_default();
-        f.public_ip = self.ec2.running.as_ref().and_then(|r| r.1.clone());
-        f.public_dns = self.ec2.running.as_ref().and_then(|r| r.2.clone());
-        f.pem = self.ec2.pem.clone();
-        f.input_prefix = Some(self.lambda.form.get(super::lambda::PREFIX).to_string());
-        f
-    }
-
-    /// The resources a step made in this session, with their checks.
-    pub fn outcomes(&self, step: Step) -> Vec<super::results::Outcome> {
-        self.made
-            .iter()
-            .filter(|(s, _, _)| *s == step)
-            .map(|(_, r, mark)| super::results::Outcome {
-                mark: *mark,
-                res: r.clone(),
-                checks: self
-                    .verified
-                    .iter()
-                    .find(|(s, v, _)| *s == step && v.key() == r.key())
-                    .map(|(_, _, c)| c.clone())
-                    .unwrap_or_default(),
-            })
-            .collect()
-    }
-
     pub fn log_lines(&self) -> Vec<String> {
         self.log.iter().map(|e| e.line(self.lang)).collect()
     }

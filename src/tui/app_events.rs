@@ -9,6 +9,38 @@ use crate::tr;
 use crate::tui::results::Mark;
 
 impl App {
+    /// What the result panels need to know about where things live.
+    pub fn facts(&self) -> crate::tui::results::Facts {
+        let mut f = self
+            .ident
+            .as_ref()
+            .map(crate::tui::results::Facts::of)
+            .unwrap_or_default();
+        f.public_ip = self.ec2.running.as_ref().and_then(|r| r.1.clone());
+        f.public_dns = self.ec2.running.as_ref().and_then(|r| r.2.clone());
+        f.pem = self.ec2.pem.clone();
+        f.input_prefix = Some(self.lambda.form.get(crate::tui::lambda::PREFIX).to_string());
+        f
+    }
+
+    /// The resources a step made in this session, with their checks.
+    pub fn outcomes(&self, step: Step) -> Vec<crate::tui::results::Outcome> {
+        self.made
+            .iter()
+            .filter(|(s, _, _)| *s == step)
+            .map(|(_, r, mark)| crate::tui::results::Outcome {
+                mark: *mark,
+                res: r.clone(),
+                checks: self
+                    .verified
+                    .iter()
+                    .find(|(s, v, _)| *s == step && v.key() == r.key())
+                    .map(|(_, _, c)| c.clone())
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+
     /// The step a warning or failure belongs to: the one the engine is in, else the running screen's.
     fn note_step(&self, step: Option<Step>) -> Step {
         step.filter(|s| *s != Step::Preflight)
