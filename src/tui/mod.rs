@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod chrome;
+pub mod commands;
 pub mod confirm;
 pub mod detail;
 pub mod diagram;
