@@ -1,6 +1,8 @@
 //! The public resize entry point: sniff the format, dispatch to the JPEG or raster pipeline, and the
 //! shared Lanczos3 + orientation steps both pipelines end with.
 
+use std::borrow::Cow;
+
 use fast_image_resize as fir;
 use image::DynamicImage;
 use image::metadata::Orientation;
@@ -8,10 +10,7 @@ use image::metadata::Orientation;
 use crate::error::ResizeError;
 use crate::format::Format;
 use crate::geometry::Size;
-
-/// Decompression-bomb guard: refuse images above this many pixels before allocating anything.
-/// 120 MP covers every camera on the market (the largest phones are 200 MP but store 12–50 MP).
-pub const MAX_PIXELS: u64 = 120_000_000;
+use crate::limits::Budget;
 
 /// How to resize: the bounding box and the JPEG quality.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,21 +49,28 @@ pub struct Resized {
 }
 
 /// Resizes an encoded image to fit `params`, keeping its format. Never panics on bad input.
-pub fn resize(data: &[u8], params: &ResizeParams) -> Result<Resized, ResizeError> {
-    match Format::sniff(data).ok_or(ResizeError::NotAnImage)? {
-        Format::Jpeg => crate::jpeg::resize_jpeg(data, params),
-        other => crate::raster::resize_raster(data, other, params),
-    }
+///
+/// Takes `&Vec<u8>`, `&[u8]` or an owned `Vec<u8>`; given ownership, the JPEG path edits the bytes
+/// in place instead of copying them (see [`crate::progressive`]), which keeps the peak memory down.
+pub fn resize<'a>(
+    data: impl Into<Cow<'a, [u8]>>,
+    params: &ResizeParams,
+) -> Result<Resized, ResizeError> {
+    resize_within(data, params, Budget::UNLIMITED)
 }
 
-pub(crate) fn check_pixels(size: Size) -> Result<(), ResizeError> {
-    if size.pixels() > MAX_PIXELS || size.width == 0 || size.height == 0 {
-        return Err(ResizeError::TooLarge {
-            width: u64::from(size.width),
-            height: u64::from(size.height),
-        });
+/// [`resize`] within a memory budget: an image whose decode would not fit is refused from its
+/// header, before any pixel buffer is allocated.
+pub fn resize_within<'a>(
+    data: impl Into<Cow<'a, [u8]>>,
+    params: &ResizeParams,
+    budget: Budget,
+) -> Result<Resized, ResizeError> {
+    let data = data.into();
+    match Format::sniff(&data).ok_or(ResizeError::NotAnImage)? {
+        Format::Jpeg => crate::jpeg::resize_jpeg(data, params, budget),
+        other => crate::raster::resize_raster(&data, other, params, budget),
     }
-    Ok(())
 }
 
 /// Lanczos3 to exactly `target` (SIMD via fast_image_resize; alpha is premultiplied for the filter

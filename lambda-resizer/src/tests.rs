@@ -185,10 +185,13 @@ fn exif_orientation_6_rotates_a_generated_jpeg() {
 fn non_images_and_corrupt_images_are_errors_not_panics() {
     let params = ResizeParams::default();
     assert_eq!(
-        resize(b"hello, world", &params).unwrap_err(),
+        resize(&b"hello, world"[..], &params).unwrap_err(),
         ResizeError::NotAnImage
     );
-    assert_eq!(resize(b"", &params).unwrap_err(), ResizeError::NotAnImage);
+    assert_eq!(
+        resize(&b""[..], &params).unwrap_err(),
+        ResizeError::NotAnImage
+    );
     let good = jpeg(&pattern(640, 480), false);
     let truncated = &good[..good.len() / 2];
     assert!(matches!(
@@ -199,8 +202,8 @@ fn non_images_and_corrupt_images_are_errors_not_panics() {
     let mut png = encoded(DynamicImage::ImageRgb8(pattern(64, 64)), ImageFormat::Png);
     png.truncate(60);
     assert!(resize(&png, &params).is_err());
-    assert!(resize(b"GIF89a\x01\x00", &params).is_err());
-    assert!(resize(b"RIFF\x10\0\0\0WEBPVP8 \0\0", &params).is_err());
+    assert!(resize(&b"GIF89a\x01\x00"[..], &params).is_err());
+    assert!(resize(&b"RIFF\x10\0\0\0WEBPVP8 \0\0"[..], &params).is_err());
 }
 
 /// An in-memory S3: objects by (bucket, key), and a log of the puts.
@@ -211,13 +214,23 @@ struct MemStore {
 }
 
 impl ObjectStore for MemStore {
-    async fn get(&self, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
-        self.objects
+    async fn get(
+        &self,
+        bucket: &str,
+        key: &str,
+        max_bytes: Option<u64>,
+    ) -> Result<Vec<u8>, String> {
+        let data = self
+            .objects
             .lock()
             .unwrap()
             .get(&(bucket.to_string(), key.to_string()))
             .cloned()
-            .ok_or_else(|| "NoSuchKey".to_string())
+            .ok_or_else(|| "NoSuchKey".to_string())?;
+        match max_bytes {
+            Some(max) if data.len() as u64 > max => Err(format!("over {max} bytes")),
+            _ => Ok(data),
+        }
     }
 
     async fn put(&self, object: PutObject) -> Result<(), String> {
@@ -227,9 +240,14 @@ impl ObjectStore for MemStore {
 }
 
 fn event(keys: &[&str]) -> S3Event {
+    let sized: Vec<(&str, u64)> = keys.iter().map(|k| (*k, 1)).collect();
+    event_sized(&sized)
+}
+
+fn event_sized(keys: &[(&str, u64)]) -> S3Event {
     let records: Vec<serde_json::Value> = keys
         .iter()
-        .map(|k| {
+        .map(|(k, size)| {
             serde_json::json!({
                 "eventVersion": "2.1",
                 "eventSource": "aws:s3",
@@ -243,7 +261,7 @@ fn event(keys: &[&str]) -> S3Event {
                     "s3SchemaVersion": "1.0",
                     "configurationId": "resize",
                     "bucket": {"name": "photos", "arn": "arn:aws:s3:::photos"},
-                    "object": {"key": k, "size": 1}
+                    "object": {"key": k, "size": size}
                 }
             })
         })
@@ -254,15 +272,20 @@ fn event(keys: &[&str]) -> S3Event {
 #[tokio::test]
 async fn one_bad_record_does_not_stop_the_others() {
     let store = MemStore::default();
+    let good = jpeg(&pattern(2048, 1536), true);
     {
         let mut objects = store.objects.lock().unwrap();
         objects.insert(
             ("photos".into(), "input/my photoñ.jpg".into()),
-            jpeg(&pattern(2048, 1536), true),
+            good.clone(),
         );
         objects.insert(
             ("photos".into(), "input/notes.txt".into()),
             b"not an image".to_vec(),
+        );
+        objects.insert(
+            ("photos".into(), "input/cut.jpg".into()),
+            good[..good.len() / 3].to_vec(),
         );
     }
     let ev = event(&[
@@ -270,10 +293,16 @@ async fn one_bad_record_does_not_stop_the_others() {
         "input/my+photo%C3%B1.jpg",
         "input/missing.jpg",
         "output/already-resized.jpg",
+        "input/cut.jpg",
     ]);
     let (outcomes, summary) = process_event(&store, &Config::default(), &ev).await;
 
-    assert!(matches!(&outcomes[0], Outcome::Failed { key, .. } if key == "input/notes.txt"));
+    // A non-image is no error: failing would only make Lambda retry it twice.
+    assert!(
+        matches!(&outcomes[0], Outcome::Skipped { key, reason } if key == "input/notes.txt" && reason.contains("not a JPEG")),
+        "{:?}",
+        outcomes[0]
+    );
     assert_eq!(
         outcomes[1],
         Outcome::Resized {
@@ -283,10 +312,11 @@ async fn one_bad_record_does_not_stop_the_others() {
     );
     assert!(matches!(&outcomes[2], Outcome::Failed { reason, .. } if reason.contains("NoSuchKey")));
     assert!(matches!(&outcomes[3], Outcome::Skipped { .. }));
+    assert!(matches!(&outcomes[4], Outcome::Failed { reason, .. } if reason.contains("decode")));
     let err = summary.unwrap_err();
-    assert!(err.starts_with("2 of 4 records failed"), "{err}");
+    assert!(err.starts_with("2 of 5 records failed"), "{err}");
     assert!(
-        err.contains("input/notes.txt") && err.contains("input/missing.jpg"),
+        err.contains("input/cut.jpg") && err.contains("input/missing.jpg"),
         "{err}"
     );
 
@@ -321,4 +351,114 @@ async fn looping_configuration_refuses_every_record() {
     assert!(matches!(&outcomes[0], Outcome::Failed { reason, .. } if reason.contains("refusing")));
     assert!(summary.is_err());
     assert!(store.puts.lock().unwrap().is_empty());
+}
+
+/// A decompression bomb: a PNG of a few KB whose 1-bit pixels decode to `w`×`h` bytes.
+fn png_bomb(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::One);
+        enc.set_compression(png::Compression::Fast);
+        let mut writer = enc.write_header().unwrap();
+        let row = vec![0u8; w.div_ceil(8) as usize];
+        let mut stream = writer.stream_writer().unwrap();
+        for _ in 0..h {
+            std::io::Write::write_all(&mut stream, &row).unwrap();
+        }
+        stream.finish().unwrap();
+    }
+    out
+}
+
+#[test]
+fn decompression_bomb_is_refused_from_its_header() {
+    // 110 MP, under the absolute cap, but 110 MB once decoded (twice that with the resize).
+    let bomb = png_bomb(11_000, 10_000);
+    assert!(
+        bomb.len() < 200_000,
+        "the bomb is small: {} bytes",
+        bomb.len()
+    );
+    // ExceedsMemory comes only from the check made on the header, before any pixel is inflated.
+    let err = crate::resize_within(
+        &bomb,
+        &ResizeParams::default(),
+        crate::Budget::for_memory_mb(256),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ResizeError::ExceedsMemory {
+                width: 11_000,
+                height: 10_000,
+                memory_mb: 256,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("256 MB"), "{err}");
+    // Above 120 MP nothing is decoded, whatever the memory.
+    let err = resize(png_bomb(12_000, 10_001), &ResizeParams::default()).unwrap_err();
+    assert!(matches!(err, ResizeError::TooLarge { .. }), "{err:?}");
+}
+
+#[test]
+fn progressive_jpeg_needs_its_coefficients_in_memory() {
+    // A progressive 4:2:0 JPEG keeps 3 bytes of coefficients per pixel: 2048×1536 (3.1 MP) needs
+    // ~10 MB, which 48 MB leaves no room for once the runtime's share is taken, and 128 MB does.
+    let data = jpeg(&pattern(2048, 1536), true);
+    let tight = crate::resize_within(
+        &data,
+        &ResizeParams::default(),
+        crate::Budget::for_memory_mb(50),
+    );
+    assert!(
+        matches!(tight, Err(ResizeError::ExceedsMemory { .. })),
+        "{tight:?}"
+    );
+    let ok = crate::resize_within(
+        &data,
+        &ResizeParams::default(),
+        crate::Budget::for_memory_mb(128),
+    );
+    assert_eq!(ok.unwrap().resized, Size::new(1024, 768));
+}
+
+#[tokio::test]
+async fn an_object_too_large_for_the_memory_is_not_downloaded() {
+    // The object is not even in the store: had the handler called GetObject, the reason would be
+    // NoSuchKey.
+    let store = MemStore::default();
+    let config = Config {
+        budget: crate::Budget::for_memory_mb(256),
+        ..Config::default()
+    };
+    let ev = event_sized(&[("input/huge.jpg", 60 * 1024 * 1024)]);
+    let (outcomes, summary) = process_event(&store, &config, &ev).await;
+    assert!(
+        matches!(&outcomes[0], Outcome::Failed { reason, .. } if reason.contains("60 MB") && reason.contains("256 MB")),
+        "{:?}",
+        outcomes[0]
+    );
+    assert!(summary.is_err());
+    // GetObject enforces the same limit when the event's size is wrong.
+    store.objects.lock().unwrap().insert(
+        ("photos".into(), "input/liar.jpg".into()),
+        vec![0xFF; 300 * 1024],
+    );
+    // 49 MB leaves 1 MiB for the image, so objects up to 256 KiB; the event claims 1 byte.
+    let tiny = Config {
+        budget: crate::Budget::for_memory_mb(49),
+        ..Config::default()
+    };
+    let (outcomes, _) = process_event(&store, &tiny, &event(&["input/liar.jpg"])).await;
+    assert!(
+        matches!(&outcomes[0], Outcome::Failed { reason, .. } if reason.contains("over 262144 bytes")),
+        "{:?}",
+        outcomes[0]
+    );
 }

@@ -62,8 +62,16 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../lambda-resizer/src/lib.rs"),
     ),
     (
+        "lambda-resizer/src/limits.rs",
+        include_str!("../../lambda-resizer/src/limits.rs"),
+    ),
+    (
         "lambda-resizer/src/main.rs",
         include_str!("../../lambda-resizer/src/main.rs"),
+    ),
+    (
+        "lambda-resizer/src/progressive.rs",
+        include_str!("../../lambda-resizer/src/progressive.rs"),
     ),
     (
         "lambda-resizer/src/raster.rs",
