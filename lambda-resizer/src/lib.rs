@@ -16,6 +16,7 @@ pub mod progressive;
 pub mod raster;
 pub mod resize;
 pub mod s3;
+pub mod vertical;
 
 pub use error::ResizeError;
 pub use format::Format;

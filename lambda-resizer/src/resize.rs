@@ -75,15 +75,50 @@ pub fn resize_within<'a>(
 
 /// Lanczos3 to exactly `target` (SIMD via fast_image_resize; alpha is premultiplied for the filter
 /// so transparent pixels do not bleed their colour). Returns the input untouched if already there.
+///
+/// 8-bit RGB and gray (every JPEG) take fast_image_resize's horizontal pass and our own vertical
+/// one, which is several times faster than its vertical pass (see [`crate::vertical`]).
 pub(crate) fn lanczos(src: DynamicImage, target: Size) -> Result<DynamicImage, ResizeError> {
     if src.width() == target.width && src.height() == target.height {
         return Ok(src);
     }
+    let channels = match &src {
+        DynamicImage::ImageRgb8(_) => 3,
+        DynamicImage::ImageLuma8(_) => 1,
+        _ => return fir_resize(&src, target),
+    };
+    let wide = if src.width() == target.width {
+        src
+    } else {
+        fir_resize(&src, Size::new(target.width, src.height()))?
+    };
+    if wide.height() == target.height {
+        return Ok(wide);
+    }
+    let rows = crate::vertical::resize_rows(
+        wide.as_bytes(),
+        target.width as usize * channels,
+        wide.height() as usize,
+        target.height as usize,
+    );
+    let bad = || ResizeError::Encode("resized buffer has the wrong size".into());
+    Ok(if channels == 3 {
+        DynamicImage::ImageRgb8(
+            image::RgbImage::from_raw(target.width, target.height, rows).ok_or_else(bad)?,
+        )
+    } else {
+        DynamicImage::ImageLuma8(
+            image::GrayImage::from_raw(target.width, target.height, rows).ok_or_else(bad)?,
+        )
+    })
+}
+
+fn fir_resize(src: &DynamicImage, target: Size) -> Result<DynamicImage, ResizeError> {
     let mut dst = DynamicImage::new(target.width, target.height, src.color());
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     fir::Resizer::new()
-        .resize(&src, &mut dst, &options)
+        .resize(src, &mut dst, &options)
         .map_err(|e| ResizeError::Encode(e.to_string()))?;
     Ok(dst)
 }
