@@ -101,30 +101,33 @@ mod sse2 {
     // `sse2` is part of the x86_64 baseline: the attribute only makes the intrinsics safe to call.
     #[target_feature(enable = "sse2")]
     pub(super) fn line(window: &[u8], row_len: usize, taps: &[i16], dst: &mut [u8]) -> usize {
+        // The input lines this output line reads, each exactly `row_len` long; if the window is
+        // short (it never is), the scalar code does the whole line.
+        let lines: Vec<&[u8]> = window.chunks_exact(row_len).take(taps.len()).collect();
+        if lines.len() < taps.len() || dst.len() < row_len {
+            return 0;
+        }
         let zero = _mm_setzero_si128();
-        let load = |k: usize, x: usize| -> __m128i {
-            let bytes = &window[k * row_len + x..][..16];
-            // SAFETY: `bytes` is exactly 16 readable bytes (the indexing above checked it) and
-            // `loadu` has no alignment requirement.
-            unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) }
-        };
         let pairs = taps.len() / 2;
         let mut x = 0;
-        while x + 16 <= dst.len() && x + 16 <= row_len {
+        while x + 16 <= row_len {
             let mut acc = [_mm_set1_epi32(1 << (PRECISION - 1)); 4];
             for p in 0..pairs {
                 let (w0, w1) = (taps[2 * p], taps[2 * p + 1]);
                 let w = _mm_set1_epi32(i32::from(w0 as u16) | (i32::from(w1 as u16) << 16));
-                mul_add(&mut acc, load(2 * p, x), load(2 * p + 1, x), w, zero);
+                let (l0, l1) = (load16(lines[2 * p], x), load16(lines[2 * p + 1], x));
+                mul_add(&mut acc, l0, l1, w, zero);
             }
             if let Some(&w0) = taps.get(2 * pairs) {
                 // An odd tap is paired with a zero line.
                 let w = _mm_set1_epi32(i32::from(w0 as u16));
-                mul_add(&mut acc, load(2 * pairs, x), zero, w, zero);
+                mul_add(&mut acc, load16(lines[2 * pairs], x), zero, w, zero);
             }
             // No `acc.map(..)`: a closure does not inherit `target_feature` and would not inline.
-            let shift = |i: usize| _mm_srai_epi32::<{ PRECISION as i32 }>(acc[i]);
-            let [a0, a1, a2, a3] = [shift(0), shift(1), shift(2), shift(3)];
+            let a0 = _mm_srai_epi32::<{ PRECISION as i32 }>(acc[0]);
+            let a1 = _mm_srai_epi32::<{ PRECISION as i32 }>(acc[1]);
+            let a2 = _mm_srai_epi32::<{ PRECISION as i32 }>(acc[2]);
+            let a3 = _mm_srai_epi32::<{ PRECISION as i32 }>(acc[3]);
             // Saturating packs: the same clamp to 0..=255 as the scalar code.
             let bytes = _mm_packus_epi16(_mm_packs_epi32(a0, a1), _mm_packs_epi32(a2, a3));
             let out = &mut dst[x..x + 16];
@@ -135,21 +138,27 @@ mod sse2 {
         x
     }
 
+    /// 16 bytes of `line` from `x` (the caller keeps `x + 16 <= line.len()`).
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn load16(line: &[u8], x: usize) -> __m128i {
+        let bytes = &line[x..x + 16];
+        // SAFETY: `bytes` is exactly 16 readable bytes (the slicing above checked it) and `loadu`
+        // has no alignment requirement.
+        unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) }
+    }
+
     /// acc += (line0 × w0 + line1 × w1) for 16 bytes, `w` holding (w0, w1) in every 32-bit lane.
     #[inline]
     #[target_feature(enable = "sse2")]
     fn mul_add(acc: &mut [__m128i; 4], l0: __m128i, l1: __m128i, w: __m128i, zero: __m128i) {
         let (lo0, hi0) = (_mm_unpacklo_epi8(l0, zero), _mm_unpackhi_epi8(l0, zero));
         let (lo1, hi1) = (_mm_unpacklo_epi8(l1, zero), _mm_unpackhi_epi8(l1, zero));
-        let inter = [
-            _mm_unpacklo_epi16(lo0, lo1),
-            _mm_unpackhi_epi16(lo0, lo1),
-            _mm_unpacklo_epi16(hi0, hi1),
-            _mm_unpackhi_epi16(hi0, hi1),
-        ];
-        for (a, v) in acc.iter_mut().zip(inter) {
-            *a = _mm_add_epi32(*a, _mm_madd_epi16(v, w));
-        }
+        // Written out, not iterated: iterator adapters here would not be inlined (see `line`).
+        acc[0] = _mm_add_epi32(acc[0], _mm_madd_epi16(_mm_unpacklo_epi16(lo0, lo1), w));
+        acc[1] = _mm_add_epi32(acc[1], _mm_madd_epi16(_mm_unpackhi_epi16(lo0, lo1), w));
+        acc[2] = _mm_add_epi32(acc[2], _mm_madd_epi16(_mm_unpacklo_epi16(hi0, hi1), w));
+        acc[3] = _mm_add_epi32(acc[3], _mm_madd_epi16(_mm_unpackhi_epi16(hi0, hi1), w));
     }
 }
 
