@@ -283,6 +283,23 @@ def markdown(rows, runs):
     m_tuned = gmean([r["tuned"]["min_ms"] / r["rust"]["min_ms"] for r in rows])
     lines += ["", f"Geometric mean speed-up (medians): **{g_plain:.2f}x** vs plain Pillow, "
                   f"**{g_tuned:.2f}x** vs tuned Pillow (best-of-{runs} times: {m_plain:.2f}x and {m_tuned:.2f}x)."]
+    for label, keep in (("baseline", False), ("progressive", True)):
+        sub = [r for r in rows if r["progressive"] == keep]
+        if sub and len(sub) < len(rows):
+            gp = gmean([r["plain"]["median_ms"] / r["rust"]["median_ms"] for r in sub])
+            gt = gmean([r["tuned"]["median_ms"] / r["rust"]["median_ms"] for r in sub])
+            lines.append(f"{label.capitalize()} photos only ({len(sub)}): {gp:.2f}x vs plain, {gt:.2f}x vs tuned.")
+    worst = min(rows, key=lambda r: r["tuned"]["median_ms"] / r["rust"]["median_ms"])
+    lines.append(f"Slowest against tuned Pillow: {worst['photo']}, "
+                 f"{worst['tuned']['median_ms'] / worst['rust']['median_ms']:.2f}x.")
+    gap = min(rows, key=lambda r: r["rust"]["psnr"] - max(r["plain"]["psnr"], r["tuned"]["psnr"]))
+    lines.append(f"Largest PSNR gap to the better Pillow output: {gap['photo']}, "
+                 f"{gap['rust']['psnr'] - max(gap['plain']['psnr'], gap['tuned']['psnr']):+.2f} dB.")
+    base_rss = [r["rust"]["rss_mib"] for r in rows if not r["progressive"]]
+    prog_rss = [r["rust"]["rss_mib"] for r in rows if r["progressive"]]
+    if base_rss:
+        lines.append(f"Peak RSS of the Rust process: baseline photos {min(base_rss):.1f}-{max(base_rss):.1f} MiB"
+                     + (f", progressive {min(prog_rss):.1f}-{max(prog_rss):.1f} MiB." if prog_rss else "."))
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ progressive) or a baseline copy of a progressive one. jpegtran only re-packs the
 both twins decode to the same pixels.
 
 Usage: python real_photos.py OUT_DIR     (prints the paths; exits 1 naming what to apt-get install)
+       python real_photos.py --missing   (the Debian packages still to install, one line)
 """
 
 import os
@@ -83,5 +84,8 @@ def make_real_set(out_dir):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit(__doc__)
+    if sys.argv[1] == "--missing":
+        print(" ".join(missing_packages()))
+        sys.exit(0)
     for p in make_real_set(sys.argv[1]):
         print(p, os.path.getsize(p))

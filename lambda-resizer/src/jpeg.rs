@@ -76,8 +76,15 @@ pub fn resize_jpeg(
         Err(e) if is_benign_warning(&e) => {}
         Err(e) => return Err(decode_error(e)),
     }
-    // Frees libjpeg's coefficient buffers (the bulk of a progressive decode) before resizing.
+    // Frees libjpeg's coefficient buffers (the bulk of a progressive decode) before resizing, and,
+    // when the bytes were handed over, the encoded photo too: only its ICC profile is still needed.
     drop(dec);
+    let icc: Vec<Vec<u8>> = jpeg_meta::scan(&data)
+        .icc_segments
+        .iter()
+        .map(|s| s.to_vec())
+        .collect();
+    drop(data);
 
     let (w, h) = (dim(scaled.width)?, dim(scaled.height)?);
     let bad_buffer = || ResizeError::Decode("decoded buffer has the wrong size".into());
@@ -95,9 +102,8 @@ pub fn resize_jpeg(
     let bytes = if channels == 4 {
         bytes
     } else {
-        // Scanned again rather than kept: pruning may have edited `data` in place (the header
-        // segments before the first scan are never touched).
-        jpeg_meta::insert_segments(bytes, &jpeg_meta::scan(&data).icc_segments)
+        let icc: Vec<&[u8]> = icc.iter().map(Vec::as_slice).collect();
+        jpeg_meta::insert_segments(bytes, &icc)
     };
     Ok(Resized {
         format: Format::Jpeg,
