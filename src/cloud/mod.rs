@@ -4,11 +4,13 @@
 
 pub mod ec2;
 pub mod error;
+pub mod freetier;
 pub mod iam;
 pub mod iam_delete;
 pub mod lambda;
 pub mod logs;
 pub mod s3;
+pub mod settle;
 
 pub use error::{CloudError, sdk};
 
@@ -47,6 +49,7 @@ pub struct Cloud {
     pub lambda: aws_sdk_lambda::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub freetier: aws_sdk_freetier::Client,
     /// Policy name → ARN, resolved once per process: preflight and every step ask for the same few.
     pub policy_cache:
         std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<String>>>>,
@@ -189,6 +192,7 @@ impl Cloud {
             lambda: aws_sdk_lambda::Client::new(&config),
             ssm: aws_sdk_ssm::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            freetier: aws_sdk_freetier::Client::new(&config),
             policy_cache: Default::default(),
             config,
             region,

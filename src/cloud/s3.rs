@@ -1,5 +1,6 @@
 //! S3 calls: buckets, folders, objects, and the bucket notification configuration (read, merge, write).
 
+use super::settle::{Rule, settle};
 use super::{Cloud, CloudError, sdk};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Event as S3Event, FilterRule,
@@ -18,7 +19,9 @@ pub struct LambdaRule {
 }
 
 impl Cloud {
-    /// `Some(true)` ours (in this account), `Some(false)` someone else's, `None` free.
+    /// `Some(true)` ours (in this account and region), `Some(false)` taken — someone else's (403),
+    /// or a bucket in another region (301: HeadBucket answers with a redirect the SDK does not
+    /// follow, and the name cannot be created here either) — `None` free.
     pub async fn bucket_owner(&self, name: &str) -> Result<Option<bool>, CloudError> {
         match self.s3.head_bucket().bucket(name).send().await {
             Ok(_) => Ok(Some(true)),
@@ -26,24 +29,34 @@ impl Cloud {
                 let status = e.raw_response().map(|r| r.status().as_u16());
                 match status {
                     Some(404) => Ok(None),
-                    Some(403) => Ok(Some(false)),
+                    Some(403) | Some(301) => Ok(Some(false)),
                     _ => Err(CloudError::from_sdk("HeadBucket", e)),
                 }
             }
         }
     }
 
-    /// CreateBucket with a LocationConstraint everywhere but us-east-1 (where sending one fails).
-    pub async fn create_bucket(&self, name: &str, session: &str) -> Result<(), CloudError> {
-        let mut req = self.s3.create_bucket().bucket(name);
-        if self.region != "us-east-1" {
-            req = req.create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(self.region.as_str()))
-                    .build(),
-            );
-        }
-        req.send().await.map_err(sdk("CreateBucket"))?;
+    /// CreateBucket with a LocationConstraint everywhere but us-east-1 (where sending one fails),
+    /// then its `pasos:session` tag. Both wait out S3's eventual consistency (a name deleted moments
+    /// ago; a bucket not yet visible to the tagging call).
+    pub async fn create_bucket(
+        &self,
+        name: &str,
+        session: &str,
+        on_wait: &(dyn Fn(Rule) + Sync),
+    ) -> Result<(), CloudError> {
+        settle(Rule::ReusedBucketName, on_wait, || {
+            let mut req = self.s3.create_bucket().bucket(name);
+            if self.region != "us-east-1" {
+                req = req.create_bucket_configuration(
+                    CreateBucketConfiguration::builder()
+                        .location_constraint(BucketLocationConstraint::from(self.region.as_str()))
+                        .build(),
+                );
+            }
+            async move { req.send().await.map_err(sdk("CreateBucket")).map(|_| ()) }
+        })
+        .await?;
         let tag = Tag::builder()
             .key("pasos:session")
             .value(session)
@@ -59,13 +72,16 @@ impl Cloud {
                 op: "Tagging",
                 msg: e.to_string(),
             })?;
-        self.s3
-            .put_bucket_tagging()
-            .bucket(name)
-            .tagging(tagging)
-            .send()
-            .await
-            .map_err(sdk("PutBucketTagging"))?;
+        settle(Rule::NewBucket, on_wait, || async {
+            self.s3
+                .put_bucket_tagging()
+                .bucket(name)
+                .tagging(tagging.clone())
+                .send()
+                .await
+                .map_err(sdk("PutBucketTagging"))
+        })
+        .await?;
         Ok(())
     }
 
@@ -247,6 +263,31 @@ impl Cloud {
     /// Writes the configuration with our rule `id` replaced (or removed when `rule` is None), keeping
     /// every other rule — PutBucketNotificationConfiguration replaces the whole configuration.
     pub async fn merge_notification(
+        &self,
+        bucket: &str,
+        id: &str,
+        rule: Option<&LambdaRule>,
+    ) -> Result<(), CloudError> {
+        self.merge_notification_settled(bucket, id, rule, &|_| {})
+            .await
+    }
+
+    /// `merge_notification`, waiting out S3's "Unable to validate the following destination
+    /// configurations" while a just-added Lambda permission propagates (read, merge and write again).
+    pub async fn merge_notification_settled(
+        &self,
+        bucket: &str,
+        id: &str,
+        rule: Option<&LambdaRule>,
+        on_wait: &(dyn Fn(Rule) + Sync),
+    ) -> Result<(), CloudError> {
+        settle(Rule::PermissionForS3, on_wait, || {
+            self.merge_notification_once(bucket, id, rule)
+        })
+        .await
+    }
+
+    async fn merge_notification_once(
         &self,
         bucket: &str,
         id: &str,

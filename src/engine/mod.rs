@@ -3,6 +3,7 @@
 //! It knows no terminal: the wizard and the headless CLI both watch the same `Event`s.
 
 pub mod event;
+pub mod instance_type;
 pub mod journal;
 pub mod preflight;
 pub mod rollback;
@@ -106,6 +107,38 @@ impl Ctx {
     where
         F: std::future::Future<Output = Result<Res, CloudError>>,
     {
+        self.ensure_with(step, res, exists, false, |_| create).await
+    }
+
+    /// `ensure` for a create call made idempotent by a client token (RunInstances): `create` gets
+    /// the intent's nonce, the same one when retrying the same unanswered intent, a new one for a
+    /// new intent (see `Journal::intent_with_nonce`).
+    pub async fn ensure_idempotent<F, Fut>(
+        &self,
+        step: Step,
+        res: Res,
+        exists: bool,
+        create: F,
+    ) -> R<Res>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Res, CloudError>>,
+    {
+        self.ensure_with(step, res, exists, true, create).await
+    }
+
+    async fn ensure_with<F, Fut>(
+        &self,
+        step: Step,
+        res: Res,
+        exists: bool,
+        idempotent: bool,
+        create: F,
+    ) -> R<Res>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Res, CloudError>>,
+    {
         if exists {
             if self.holds(&res) {
                 // Confirm an intent whose answer was lost; a confirmed entry needs no new record
@@ -131,8 +164,13 @@ impl Ctx {
                 en: format!("{label} already exists and pasos did not create it: choose another name (pasos never adopts what it did not make)").into(),
             });
         }
-        self.with_journal(|j| j.intent(&res))?;
-        match create.await {
+        let nonce = if idempotent {
+            self.with_journal(|j| j.intent_with_nonce(&res))?
+        } else {
+            self.with_journal(|j| j.intent(&res))?;
+            String::new()
+        };
+        match create(nonce).await {
             Ok(result) => {
                 self.with_journal(|j| j.created(&res, &result))?;
                 self.count(true);

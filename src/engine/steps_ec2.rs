@@ -3,6 +3,7 @@
 //! until running and read back.
 
 use super::{Ctx, Event, R, Res, Step, ce, expect};
+use crate::cloud::settle::{Rule, settle};
 use crate::plan::LoadedPlan;
 use crate::plan::validate::{ingress_port, read_user_data};
 use crate::tr;
@@ -22,7 +23,20 @@ pub async fn default_vpc(ctx: &Ctx) -> R<String> {
 
 pub async fn instances(ctx: &Ctx, lp: &LoadedPlan) -> R<()> {
     let plan = &lp.plan;
-    let vpc = default_vpc(ctx).await?;
+    // The account's Free Tier plan is information for the learner, asked beside the first read.
+    let (vpc, account_plan) = tokio::join!(default_vpc(ctx), async {
+        if plan.instances.is_empty() {
+            None
+        } else {
+            ctx.cloud.account_plan().await
+        }
+    });
+    if let Some(p) = account_plan {
+        ctx.emit(Event::Note {
+            text: super::instance_type::plan_note(&p),
+        });
+    }
+    let vpc = vpc?;
     let mut sg_ids: HashMap<String, String> = HashMap::new();
     for sg in &plan.security_groups {
         ctx.api("ec2", "DescribeSecurityGroups", &sg.name);
@@ -107,25 +121,18 @@ async fn instance(
     vpc: &str,
     sg_ids: &HashMap<String, String>,
 ) -> R<()> {
-    let it = &inst.instance_type;
-    ctx.api("ec2", "DescribeInstanceTypes", it);
-    let Some((arch, free)) = ctx.cloud.instance_type_info(it).await.map_err(ce)? else {
-        return Err(
-            tr!(es: "el tipo {it} no existe en esta región", en: "instance type {it} is not offered in this region"),
-        );
-    };
-    if !free {
-        ctx.api("ec2", "DescribeInstanceTypes", "free-tier-eligible=true");
-        let eligible = ctx.cloud.free_tier_types().await.unwrap_or_default();
-        let names = eligible.join(", ");
+    ctx.api("ec2", "DescribeInstanceTypes", &inst.instance_type);
+    let chosen = super::instance_type::choose(&ctx.cloud, inst).await?;
+    let it = &chosen.instance_type;
+    if !chosen.free_tier {
         ctx.warn(tr!(
-            es: "{it} no entra en la capa gratuita de esta cuenta (cuentas creadas desde el 15-07-2025 usan t3.micro). Tipos gratuitos aquí: {names}",
-            en: "{it} is not free-tier eligible in this account (accounts created since 2025-07-15 use t3.micro). Free-tier types here: {names}"
+            es: "{it} no es de la capa gratuita: el plan acepta su coste (allow_paid); se cobra por segundo mientras esté en marcha, termínala al acabar",
+            en: "{it} is not free tier: the plan accepts its cost (allow_paid); it is billed per second while running, terminate it when done"
         ));
     }
     let ami = if inst.ami == "al2023" {
         ctx.api("ssm", "GetParameter", "al2023-ami-kernel-default");
-        ctx.cloud.al2023_ami(&arch).await.map_err(ce)?
+        ctx.cloud.al2023_ami(chosen.arch).await.map_err(ce)?
     } else {
         inst.ami.clone()
     };
@@ -178,10 +185,19 @@ async fn instance(
         );
     }
     ctx.api("ec2", "RunInstances", &inst.name);
+    let launch = Launch {
+        name: &inst.name,
+        ami: &ami,
+        instance_type: it,
+        sg_ids: &ids,
+        profile,
+        key,
+        subnet: (!inst.subnet.is_empty()).then_some(inst.subnet.as_str()),
+        user_data: user_data.clone(),
+    };
     let res = ctx
-        .ensure(Step::Ec2, intent, ours.is_some(), async {
-            let id = run_with_profile_retry(ctx, inst, &ami, &ids, profile, key, user_data.clone())
-                .await?;
+        .ensure_idempotent(Step::Ec2, intent, ours.is_some(), |nonce| async move {
+            let id = launch.run(ctx, &format!("pasos-{nonce}")).await?;
             Ok(Res::Instance {
                 name: inst.name.clone(),
                 id: Some(id),
@@ -291,45 +307,39 @@ async fn wait_profile(ctx: &Ctx, p: &str) -> R<()> {
     )
 }
 
-/// RunInstances, retried (bounded) on "Invalid IAM Instance Profile" while EC2 catches up with IAM.
-async fn run_with_profile_retry(
-    ctx: &Ctx,
-    inst: &crate::plan::Instance,
-    ami: &str,
-    ids: &[String],
-    profile: Option<&str>,
-    key: Option<&str>,
+/// What RunInstances is given.
+struct Launch<'a> {
+    name: &'a str,
+    ami: &'a str,
+    instance_type: &'a str,
+    sg_ids: &'a [String],
+    profile: Option<&'a str>,
+    key: Option<&'a str>,
+    subnet: Option<&'a str>,
     user_data: Option<String>,
-) -> Result<String, crate::cloud::CloudError> {
-    let mut delay = Duration::from_secs(2);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match ctx
-            .cloud
-            .run_instance(
-                &inst.name,
-                ami,
-                &inst.instance_type,
-                ids,
-                profile,
-                key,
-                (!inst.subnet.is_empty()).then_some(inst.subnet.as_str()),
-                user_data.clone(),
+}
+
+impl Launch<'_> {
+    /// RunInstances with the intent's client token, retried (bounded, on that error only) while EC2
+    /// does not see a just-created instance profile yet. The retries reuse the token: if one of
+    /// them did launch, EC2 answers with that instance.
+    async fn run(&self, ctx: &Ctx, token: &str) -> Result<String, crate::cloud::CloudError> {
+        let on_wait = |r: Rule| ctx.emit(Event::Waiting { what: r.waiting() });
+        settle(Rule::ProfileForEc2, &on_wait, || {
+            ctx.cloud.run_instance(
+                token,
+                self.name,
+                self.ami,
+                self.instance_type,
+                self.sg_ids,
+                self.profile,
+                self.key,
+                self.subnet,
+                self.user_data.clone(),
                 &ctx.session,
             )
-            .await
-        {
-            Err(crate::cloud::CloudError::Service { msg, .. })
-                if msg.contains("Instance Profile") && attempt < 8 =>
-            {
-                ctx.emit(Event::Waiting { what: tr!(es: "EC2 aún no ve el perfil de instancia; reintento", en: "EC2 does not see the instance profile yet; retrying") });
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(15));
-                let _ = &msg;
-            }
-            other => return other,
-        }
+        })
+        .await
     }
 }
 

@@ -106,6 +106,7 @@ pub mod testing {
         let e = |res: Res| Entry {
             res,
             confirmed: true,
+            nonce: None,
         };
         vec![
             e(Res::Role {
@@ -134,6 +135,7 @@ pub mod testing {
                     id: None,
                 },
                 confirmed: false,
+                nonce: None,
             },
         ]
     }
