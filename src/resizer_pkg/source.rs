@@ -86,12 +86,12 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../lambda-resizer/src/s3.rs"),
     ),
     (
-        "lambda-resizer/src/vertical.rs",
-        include_str!("../../lambda-resizer/src/vertical.rs"),
-    ),
-    (
         "lambda-resizer/src/tests.rs",
         include_str!("../../lambda-resizer/src/tests.rs"),
+    ),
+    (
+        "lambda-resizer/src/vertical.rs",
+        include_str!("../../lambda-resizer/src/vertical.rs"),
     ),
 ];
 
