@@ -24,7 +24,9 @@ fn main() {
             .cloned()
     };
     let Some(upstream) = value("--upstream") else {
-        eprintln!("usage: aws_proxy --upstream http://127.0.0.1:PORT [--latency-ms N] [--realism legacy|free-plan]");
+        eprintln!(
+            "usage: aws_proxy --upstream http://127.0.0.1:PORT [--latency-ms N] [--realism legacy|free-plan]"
+        );
         std::process::exit(2);
     };
     let mut faults = Vec::new();
@@ -36,7 +38,9 @@ fn main() {
     cfg.deadline = Duration::from_secs(24 * 3600);
     cfg.realism = match value("--realism").as_deref() {
         Some("legacy") => Some(Arc::new(Realism::new(RealismConfig::new(Account::Legacy)))),
-        Some("free-plan") => Some(Arc::new(Realism::new(RealismConfig::new(Account::FreePlan)))),
+        Some("free-plan") => Some(Arc::new(Realism::new(RealismConfig::new(
+            Account::FreePlan,
+        )))),
         _ => None,
     };
     let verbose = args.iter().any(|a| a == "--log");

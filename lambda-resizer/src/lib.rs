@@ -26,3 +26,5 @@ pub use resize::{ResizeParams, Resized, resize, resize_within};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_limits;

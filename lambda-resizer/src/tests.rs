@@ -13,7 +13,7 @@ use crate::handler::{ObjectStore, Outcome, PutObject, process_event};
 use crate::{Format, ResizeError, ResizeParams, Size, jpeg_meta, resize};
 
 /// A smooth, photo-ish test pattern (gradients + a few edges) so that encoders behave normally.
-fn pattern(w: u32, h: u32) -> RgbImage {
+pub(crate) fn pattern(w: u32, h: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| {
         let r = (x * 255 / w.max(1)) as u8;
         let g = (y * 255 / h.max(1)) as u8;
@@ -22,7 +22,7 @@ fn pattern(w: u32, h: u32) -> RgbImage {
     })
 }
 
-fn jpeg(img: &RgbImage, progressive: bool) -> Vec<u8> {
+pub(crate) fn jpeg(img: &RgbImage, progressive: bool) -> Vec<u8> {
     let mut c = turbojpeg::Compressor::new().unwrap();
     c.set_quality(90).unwrap();
     c.set_progressive(progressive).unwrap();
@@ -208,9 +208,9 @@ fn non_images_and_corrupt_images_are_errors_not_panics() {
 
 /// An in-memory S3: objects by (bucket, key), and a log of the puts.
 #[derive(Default)]
-struct MemStore {
-    objects: Mutex<HashMap<(String, String), Vec<u8>>>,
-    puts: Mutex<Vec<PutObject>>,
+pub(crate) struct MemStore {
+    pub(crate) objects: Mutex<HashMap<(String, String), Vec<u8>>>,
+    pub(crate) puts: Mutex<Vec<PutObject>>,
 }
 
 impl ObjectStore for MemStore {
@@ -239,12 +239,12 @@ impl ObjectStore for MemStore {
     }
 }
 
-fn event(keys: &[&str]) -> S3Event {
+pub(crate) fn event(keys: &[&str]) -> S3Event {
     let sized: Vec<(&str, u64)> = keys.iter().map(|k| (*k, 1)).collect();
     event_sized(&sized)
 }
 
-fn event_sized(keys: &[(&str, u64)]) -> S3Event {
+pub(crate) fn event_sized(keys: &[(&str, u64)]) -> S3Event {
     let records: Vec<serde_json::Value> = keys
         .iter()
         .map(|(k, size)| {
@@ -351,114 +351,4 @@ async fn looping_configuration_refuses_every_record() {
     assert!(matches!(&outcomes[0], Outcome::Failed { reason, .. } if reason.contains("refusing")));
     assert!(summary.is_err());
     assert!(store.puts.lock().unwrap().is_empty());
-}
-
-/// A decompression bomb: a PNG of a few KB whose 1-bit pixels decode to `w`×`h` bytes.
-fn png_bomb(w: u32, h: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, w, h);
-        enc.set_color(png::ColorType::Grayscale);
-        enc.set_depth(png::BitDepth::One);
-        enc.set_compression(png::Compression::Fast);
-        let mut writer = enc.write_header().unwrap();
-        let row = vec![0u8; w.div_ceil(8) as usize];
-        let mut stream = writer.stream_writer().unwrap();
-        for _ in 0..h {
-            std::io::Write::write_all(&mut stream, &row).unwrap();
-        }
-        stream.finish().unwrap();
-    }
-    out
-}
-
-#[test]
-fn decompression_bomb_is_refused_from_its_header() {
-    // 110 MP, under the absolute cap, but 110 MB once decoded (twice that with the resize).
-    let bomb = png_bomb(11_000, 10_000);
-    assert!(
-        bomb.len() < 200_000,
-        "the bomb is small: {} bytes",
-        bomb.len()
-    );
-    // ExceedsMemory comes only from the check made on the header, before any pixel is inflated.
-    let err = crate::resize_within(
-        &bomb,
-        &ResizeParams::default(),
-        crate::Budget::for_memory_mb(256),
-    )
-    .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            ResizeError::ExceedsMemory {
-                width: 11_000,
-                height: 10_000,
-                memory_mb: 256,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("256 MB"), "{err}");
-    // Above 120 MP nothing is decoded, whatever the memory.
-    let err = resize(png_bomb(12_000, 10_001), &ResizeParams::default()).unwrap_err();
-    assert!(matches!(err, ResizeError::TooLarge { .. }), "{err:?}");
-}
-
-#[test]
-fn progressive_jpeg_needs_its_coefficients_in_memory() {
-    // A progressive 4:2:0 JPEG keeps 3 bytes of coefficients per pixel: 2048×1536 (3.1 MP) needs
-    // ~10 MB, which 48 MB leaves no room for once the runtime's share is taken, and 128 MB does.
-    let data = jpeg(&pattern(2048, 1536), true);
-    let tight = crate::resize_within(
-        &data,
-        &ResizeParams::default(),
-        crate::Budget::for_memory_mb(50),
-    );
-    assert!(
-        matches!(tight, Err(ResizeError::ExceedsMemory { .. })),
-        "{tight:?}"
-    );
-    let ok = crate::resize_within(
-        &data,
-        &ResizeParams::default(),
-        crate::Budget::for_memory_mb(128),
-    );
-    assert_eq!(ok.unwrap().resized, Size::new(1024, 768));
-}
-
-#[tokio::test]
-async fn an_object_too_large_for_the_memory_is_not_downloaded() {
-    // The object is not even in the store: had the handler called GetObject, the reason would be
-    // NoSuchKey.
-    let store = MemStore::default();
-    let config = Config {
-        budget: crate::Budget::for_memory_mb(256),
-        ..Config::default()
-    };
-    let ev = event_sized(&[("input/huge.jpg", 60 * 1024 * 1024)]);
-    let (outcomes, summary) = process_event(&store, &config, &ev).await;
-    assert!(
-        matches!(&outcomes[0], Outcome::Failed { reason, .. } if reason.contains("60 MB") && reason.contains("256 MB")),
-        "{:?}",
-        outcomes[0]
-    );
-    assert!(summary.is_err());
-    // GetObject enforces the same limit when the event's size is wrong.
-    store.objects.lock().unwrap().insert(
-        ("photos".into(), "input/liar.jpg".into()),
-        vec![0xFF; 300 * 1024],
-    );
-    // 49 MB leaves 1 MiB for the image, so objects up to 256 KiB; the event claims 1 byte.
-    let tiny = Config {
-        budget: crate::Budget::for_memory_mb(49),
-        ..Config::default()
-    };
-    let (outcomes, _) = process_event(&store, &tiny, &event(&["input/liar.jpg"])).await;
-    assert!(
-        matches!(&outcomes[0], Outcome::Failed { reason, .. } if reason.contains("over 262144 bytes")),
-        "{:?}",
-        outcomes[0]
-    );
 }

@@ -90,6 +90,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../lambda-resizer/src/tests.rs"),
     ),
     (
+        "lambda-resizer/src/tests_limits.rs",
+        include_str!("../../lambda-resizer/src/tests_limits.rs"),
+    ),
+    (
         "lambda-resizer/src/vertical.rs",
         include_str!("../../lambda-resizer/src/vertical.rs"),
     ),
