@@ -2,8 +2,9 @@
 //! its trigger is applied; photos uploaded under `input/` come back resized under `output/` with the
 //! right dimensions, aspect ratio and orientation; keys with `..`, `+`, `%2B`, spaces and non-ASCII
 //! come back under the literally same name; keys outside `input/` and non-images leave no output, a
-//! non-image is skipped (no failed invocation, so no Lambda retry); no output triggers the function
-//! again (invocations counted in its logs).
+//! non-image is skipped (no failed invocation, so no Lambda retry); a PNG whose header promises more
+//! pixels than the function's memory (the plan's 256 MB, passed on by Lambda) is refused with that
+//! reason; no output triggers the function again (invocations counted in its logs).
 
 mod support;
 use pasos::cloud::Cloud;
@@ -73,6 +74,40 @@ fn with_orientation(jpeg: Vec<u8>, orientation: u16) -> Vec<u8> {
     out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
     out.extend_from_slice(&app1);
     out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// A PNG header promising an 8000×8000 RGB image (384 MB decoded) followed by a token of data:
+/// the resizer must refuse it from the header alone, naming the function's memory.
+fn png_bomb_header() -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let body = [kind, data].concat();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&8000u32.to_be_bytes());
+    ihdr.extend_from_slice(&8000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, deflate, no interlace
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &[0x78, 0x01]);
+    chunk(b"IEND", &[]);
     out
 }
 
@@ -186,6 +221,7 @@ async fn photos_under_input_come_back_resized_under_output() {
             jpeg(&rgb(1100, 700), false),
             "image/jpeg",
         ),
+        ("input/bomba.png", png_bomb_header(), "image/png"),
     ];
     let start_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -326,14 +362,21 @@ async fn photos_under_input_come_back_resized_under_output() {
         1,
         "the non-image is logged once, with its key:\n{all}"
     );
+    // The bomb is the only failure: refused from its header, the reason naming the memory the
+    // function was created with. Lambda may retry a failed invocation up to twice.
+    let failed: Vec<&String> = logs.iter().filter(|l| l.starts_with("failed ")).collect();
     assert!(
-        !logs.iter().any(|l| l.starts_with("failed ")),
-        "nothing failed:\n{all}"
+        (1..=3).contains(&failed.len())
+            && failed.iter().all(|l| l.contains("bomba.png")
+                && l.contains("8000x8000")
+                && l.contains("function's 256 MB of memory")),
+        "only the bomb fails, for lack of memory:\n{all}"
     );
     let starts = logs.iter().filter(|l| l.starts_with("START")).count();
     assert_eq!(
-        starts, 11,
-        "invocations: 10 photos + the non-image, no retry:\n{all}"
+        starts,
+        11 + failed.len(),
+        "invocations: 10 photos + the non-image (no retry) + the bomb and its retries:\n{all}"
     );
 
     let r = run(sb.pasos().args(["rollback", "--yes"]));
