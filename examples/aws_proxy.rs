@@ -6,7 +6,6 @@
 //! killed.
 
 #[path = "../tests/support/proxy.rs"]
-#[allow(dead_code)]
 mod proxy;
 
 use proxy::realism::{Account, Realism, RealismConfig};
@@ -24,9 +23,7 @@ fn main() {
             .cloned()
     };
     let Some(upstream) = value("--upstream") else {
-        eprintln!(
-            "usage: aws_proxy --upstream http://127.0.0.1:PORT [--latency-ms N] [--realism legacy|free-plan]"
-        );
+        eprintln!("usage: aws_proxy --upstream http://127.0.0.1:PORT [--latency-ms N] [--realism legacy|free-plan]");
         std::process::exit(2);
     };
     let mut faults = Vec::new();
@@ -38,9 +35,7 @@ fn main() {
     cfg.deadline = Duration::from_secs(24 * 3600);
     cfg.realism = match value("--realism").as_deref() {
         Some("legacy") => Some(Arc::new(Realism::new(RealismConfig::new(Account::Legacy)))),
-        Some("free-plan") => Some(Arc::new(Realism::new(RealismConfig::new(
-            Account::FreePlan,
-        )))),
+        Some("free-plan") => Some(Arc::new(Realism::new(RealismConfig::new(Account::FreePlan)))),
         _ => None,
     };
     let verbose = args.iter().any(|a| a == "--log");
