@@ -1,37 +1,41 @@
-//! Progressive JPEG scan pruning: before a strongly reduced decode, drop the scans that only add the
-//! last bit of precision to AC coefficients, which a thumbnail cannot show.
+//! Progressive JPEG scan pruning: before a strongly reduced decode, drop the scans that only refine
+//! the precision of AC coefficients, which a thumbnail cannot show.
 //!
 //! Why: on a progressive photo nearly all the time goes to libjpeg-turbo's progressive Huffman
-//! decoder (no SIMD), and the final successive-approximation pass (`Ah=1, Al=0` for AC bands) is the
-//! most expensive part of it: it revisits every non-zero coefficient of the image. After a ≥2× DCT
-//! reduction and a Lanczos pass that bit moves the output by less than 0.12 dB PSNR (measured on
-//! real photos, docs/benchmarks-resizer.md) while skipping it saves 15–35% of the time.
+//! decoder (no SIMD), the same code Pillow runs, and the successive-approximation refinement passes
+//! (`Ah > 0` for AC bands) are the most expensive part of it: each revisits every non-zero
+//! coefficient of the image. Measured on real photos (docs/benchmarks-resizer.md):
 //!
-//! Dropping such a scan always leaves a valid JPEG: no later scan may refine a band past `Al=0`, and
-//! libjpeg treats the coefficients as known to the previous bit (its block smoothing even estimates
-//! the missing low frequencies). Anything unexpected in the marker structure makes the pruner give
-//! up and the original bytes are decoded unchanged.
+//! * at 1/2 scale, the luma's last bit (`Ah=1 → Al=0`) moves the output < 0.01 dB PSNR; the chroma's
+//!   last bit up to 0.11 dB on a saturated photo, so only the luma's is dropped;
+//! * at 1/4 and 1/8, every AC refinement (for libjpeg's standard script: the luma's last two bits,
+//!   the chroma's last bit) moves it by 0.01–0.17 dB, and skipping them halves the decode.
+//!
+//! Dropping refinement scans leaves a valid JPEG as long as no kept scan refines what a dropped one
+//! did: the final refinement (`Al=0`) is never refined further, and at 1/4 every AC refinement goes.
+//! libjpeg treats the coefficients as known to the bits it got (its block smoothing even estimates the
+//! missing low frequencies). DC scans are always kept. Anything unexpected in the marker structure
+//! makes the pruner give up and the original bytes are decoded unchanged.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// Which final AC refinement scans to drop.
+/// Which AC refinement scans to drop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Prune {
     /// Keep every scan.
     Nothing,
-    /// Only those of the first (luma) component.
-    Luma,
-    /// Those of every component.
-    All,
+    /// The final refinement (`Al=0`) of the first (luma) component.
+    LumaLastBit,
+    /// Every AC refinement scan (`Ah > 0`) of every component.
+    AllRefinements,
 }
 
-/// How much to prune for a DCT reduction of `num`/8: chroma detail showed at 1/2 (0.11 dB on a
-/// saturated photo), luma's last bit did not (< 0.01 dB); at 1/4 and below neither did.
+/// How much to prune for a DCT reduction of `num`/8 (see the module documentation).
 pub fn policy(num: u32) -> Prune {
     match num {
-        0..=2 => Prune::All,
-        3..=4 => Prune::Luma,
+        0..=2 => Prune::AllRefinements,
+        3..=4 => Prune::LumaLastBit,
         _ => Prune::Nothing,
     }
 }
@@ -91,7 +95,7 @@ pub fn droppable_scans(data: &[u8], what: Prune) -> Option<Vec<Range<usize>>> {
             0xDA => {
                 let end = entropy_end(data, pos + 2 + len)?;
                 // Only JFIF-like gray or YCbCr frames: for CMYK/YCCK "luma" means nothing.
-                if matches!(components, 1 | 3) && is_final_ac_refinement(body, luma?, what)? {
+                if matches!(components, 1 | 3) && is_droppable(body, luma?, what)? {
                     drop.push(pos..end);
                 }
                 pos = end;
@@ -103,19 +107,19 @@ pub fn droppable_scans(data: &[u8], what: Prune) -> Option<Vec<Range<usize>>> {
     }
 }
 
-/// Parses an SOS header: is it an AC band refined down to its last bit, of a component `what` covers?
-fn is_final_ac_refinement(sos: &[u8], luma: u8, what: Prune) -> Option<bool> {
+/// Parses an SOS header: is it an AC refinement scan that `what` drops?
+fn is_droppable(sos: &[u8], luma: u8, what: Prune) -> Option<bool> {
     let n = usize::from(*sos.first()?);
     let spectral_start = *sos.get(1 + 2 * n)?;
     let approx = *sos.get(3 + 2 * n)?;
     let (ah, al) = (approx >> 4, approx & 0x0F);
-    let ids = sos.get(1..1 + 2 * n)?.iter().step_by(2);
-    let covered = match what {
+    let mut ids = sos.get(1..1 + 2 * n)?.iter().step_by(2);
+    let ac_refinement = spectral_start > 0 && ah > 0;
+    Some(match what {
         Prune::Nothing => false,
-        Prune::Luma => n == 1 && ids.clone().all(|&id| id == luma),
-        Prune::All => true,
-    };
-    Some(covered && spectral_start > 0 && ah > 0 && al == 0)
+        Prune::LumaLastBit => ac_refinement && al == 0 && n == 1 && ids.all(|&id| id == luma),
+        Prune::AllRefinements => ac_refinement,
+    })
 }
 
 /// Where the entropy-coded data starting at `from` ends: the first marker that is neither a stuffed
@@ -184,16 +188,25 @@ mod tests {
     }
 
     #[test]
-    fn drops_the_final_refinements_and_stays_decodable() {
+    fn drops_the_refinements_and_stays_decodable() {
         let data = progressive(64, 48);
         assert_eq!(scan_count(&data), 10);
-        let luma = prune(Cow::Borrowed(&data), Prune::Luma);
+        // libjpeg's script: DC (Al=1); Y 1-5 (Al=2); Cr, Cb 1-63 (Al=1); Y 6-63 (Al=2);
+        // Y 1-63 (Ah=2, Al=1); DC refinement; Cr, Cb, Y 1-63 (Ah=1, Al=0).
+        let luma = prune(Cow::Borrowed(&data), Prune::LumaLastBit);
         assert_eq!(scan_count(&luma), 9);
-        let all = prune(Cow::Owned(data.clone()), Prune::All);
-        assert_eq!(scan_count(&all), 7);
+        let all = prune(Cow::Owned(data.clone()), Prune::AllRefinements);
+        assert_eq!(
+            scan_count(&all),
+            6,
+            "the 5 first scans and the DC refinement remain"
+        );
         assert_eq!(
             all.as_ref(),
-            without(&data, &droppable_scans(&data, Prune::All).unwrap())
+            without(
+                &data,
+                &droppable_scans(&data, Prune::AllRefinements).unwrap()
+            )
         );
         for pruned in [luma.as_ref(), all.as_ref()] {
             let img = turbojpeg::decompress(pruned, turbojpeg::PixelFormat::RGB).unwrap();
@@ -219,12 +232,15 @@ mod tests {
                 format: turbojpeg::PixelFormat::RGB,
             })
             .unwrap();
-        assert_eq!(droppable_scans(&baseline, Prune::All), None);
+        assert_eq!(droppable_scans(&baseline, Prune::AllRefinements), None);
         // Truncated or garbled input: no pruning, and no panic.
         for cut in [3, 20, data.len() / 2, data.len() - 1] {
-            let _ = droppable_scans(&data[..cut], Prune::All);
+            let _ = droppable_scans(&data[..cut], Prune::AllRefinements);
         }
-        assert_eq!(droppable_scans(b"\xFF\xD8\xFF", Prune::All), None);
+        assert_eq!(
+            droppable_scans(b"\xFF\xD8\xFF", Prune::AllRefinements),
+            None
+        );
     }
 
     #[test]

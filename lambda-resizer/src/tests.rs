@@ -352,3 +352,28 @@ async fn looping_configuration_refuses_every_record() {
     assert!(summary.is_err());
     assert!(store.puts.lock().unwrap().is_empty());
 }
+
+#[test]
+fn pruned_progressive_thumbnail_matches_the_baseline_one() {
+    // The same picture as baseline and as progressive JPEG: at 1/4 scale the progressive one loses
+    // its AC refinement scans (src/progressive.rs), and its thumbnail must still look the same.
+    let src = pattern(4096, 3072);
+    let thumb = |progressive: bool| {
+        let r = resize(jpeg(&src, progressive), &ResizeParams::default()).unwrap();
+        assert_eq!(r.resized, Size::new(1024, 768));
+        turbojpeg::decompress(&r.bytes, turbojpeg::PixelFormat::RGB).unwrap()
+    };
+    let (a, b) = (thumb(false), thumb(true));
+    let mse = a
+        .pixels
+        .iter()
+        .zip(&b.pixels)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum::<f64>()
+        / a.pixels.len() as f64;
+    let psnr = 10.0 * (255.0f64 * 255.0 / mse.max(1e-9)).log10();
+    assert!(
+        psnr > 40.0,
+        "pruned progressive vs baseline thumbnail: {psnr:.1} dB"
+    );
+}
