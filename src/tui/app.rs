@@ -244,6 +244,7 @@ impl App {
             Screen::User => &self.user.form,
             Screen::Ec2 => &self.ec2.form,
             Screen::Lambda => &self.lambda.form,
+            Screen::TryIt => &self.try_it.photo,
             _ => return false,
         };
         form.editing

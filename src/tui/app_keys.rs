@@ -113,6 +113,7 @@ impl App {
             Screen::User => Some(&mut self.user.form),
             Screen::Ec2 => Some(&mut self.ec2.form),
             Screen::Lambda => Some(&mut self.lambda.form),
+            Screen::TryIt => Some(&mut self.try_it.photo),
             _ => None,
         }
     }

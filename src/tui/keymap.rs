@@ -126,6 +126,7 @@ pub const KEYS: &[KeyDef] = &[
     k(C::Char('A'), "A", "borrar todo", "delete all", A::DeleteAll, ROLLBACK, true),
     k(C::Char('r'), "r", "reintentar fallos", "retry failures", A::Retry, ROLLBACK, true),
     k(C::Char('r'), "r", "reintentar la conexión", "retry the connection", A::Retry, S::Only(Screen::Welcome), false),
+    k(C::Tab, "Tab", "elegir foto", "choose photo", A::NextField, S::Only(Screen::TryIt), true),
     k(C::Char('y'), "↑↓ y", "copiar", "copy", A::Copy, S::Only(Screen::TryIt), true),
     k(C::PageDown, "PgDn", "registros", "logs", A::PageDown, S::Only(Screen::TryIt), true),
     k(C::PageUp, "PgUp", "subir registros", "scroll logs up", A::PageUp, S::Only(Screen::TryIt), false),

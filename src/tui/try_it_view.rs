@@ -58,6 +58,23 @@ pub fn lambda_ms(lines: &[String]) -> Option<String> {
 pub fn items(app: &App) -> Vec<Item> {
     let (lang, s) = (app.lang, &app.try_it);
     let mut v = Vec::new();
+    let typed = s.photo.get(0);
+    let photo = if s.photo.editing {
+        // The field being edited: the text with the cursor where tui-input has it.
+        let f = &s.photo.fields[0];
+        let at = f.cursor.min(typed.chars().count());
+        let (a, b): (String, String) = (
+            typed.chars().take(at).collect(),
+            typed.chars().skip(at).collect(),
+        );
+        tr!(es: "Foto: {a}▏{b}", en: "Photo: {a}▏{b}")
+    } else if typed.trim().is_empty() {
+        tr!(es: "Foto: la de ejemplo (Tab: elegir otra)", en: "Photo: the sample (Tab: choose another)")
+    } else {
+        let t = typed.trim();
+        tr!(es: "Foto: {t} (Tab: cambiar)", en: "Photo: {t} (Tab: change)")
+    };
+    v.push(Item::new(photo.get(lang), dim()));
     if s.running {
         let t = Text::fixed(
             "Subiendo y esperando el resultado…",
@@ -67,10 +84,7 @@ pub fn items(app: &App) -> Vec<Item> {
     } else if let Some(o) = &s.outcome {
         outcome_items(&mut v, o, lang);
     } else {
-        let t = Text::fixed(
-            "Enter: subir la foto de ejemplo.",
-            "Enter: upload the sample photo.",
-        );
+        let t = Text::fixed("Enter: subir la foto.", "Enter: upload the photo.");
         v.push(Item::new(t.get(lang), Style::default()));
     }
     if let Some(e) = &s.error {
