@@ -18,6 +18,7 @@ fn check(text: &str) {
                     env!("CARGO_MANIFEST_DIR"),
                     "/assets/plans"
                 )),
+                allow_outside: false,
             };
             let (findings, _) = plan::validate::validate(&lp);
             for p in &findings.problems {

@@ -8,6 +8,7 @@ pub mod iam;
 pub mod iam_delete;
 pub mod lambda;
 pub mod logs;
+pub mod owner;
 pub mod s3;
 
 pub use error::{CloudError, sdk};

@@ -4,7 +4,7 @@ use super::{Cloud, CloudError, sdk};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Event as S3Event, FilterRule,
     FilterRuleName, LambdaFunctionConfiguration, NotificationConfiguration,
-    NotificationConfigurationFilter, S3KeyFilter, Tag, Tagging,
+    NotificationConfigurationFilter, S3KeyFilter, Tag,
 };
 
 /// One Lambda rule of a bucket's notification configuration.
@@ -33,17 +33,10 @@ impl Cloud {
         }
     }
 
-    /// CreateBucket with a LocationConstraint everywhere but us-east-1 (where sending one fails).
+    /// CreateBucket with a LocationConstraint everywhere but us-east-1 (where sending one fails),
+    /// and the `pasos:session` tag in the same call: a bucket never exists untagged, so rollback can
+    /// always tell it is pasos's, even after a kill -9 right after CreateBucket.
     pub async fn create_bucket(&self, name: &str, session: &str) -> Result<(), CloudError> {
-        let mut req = self.s3.create_bucket().bucket(name);
-        if self.region != "us-east-1" {
-            req = req.create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(self.region.as_str()))
-                    .build(),
-            );
-        }
-        req.send().await.map_err(sdk("CreateBucket"))?;
         let tag = Tag::builder()
             .key("pasos:session")
             .value(session)
@@ -52,20 +45,17 @@ impl Cloud {
                 op: "Tag",
                 msg: e.to_string(),
             })?;
-        let tagging = Tagging::builder()
-            .tag_set(tag)
-            .build()
-            .map_err(|e| CloudError::Other {
-                op: "Tagging",
-                msg: e.to_string(),
-            })?;
+        let mut conf = CreateBucketConfiguration::builder().tags(tag);
+        if self.region != "us-east-1" {
+            conf = conf.location_constraint(BucketLocationConstraint::from(self.region.as_str()));
+        }
         self.s3
-            .put_bucket_tagging()
+            .create_bucket()
             .bucket(name)
-            .tagging(tagging)
+            .create_bucket_configuration(conf.build())
             .send()
             .await
-            .map_err(sdk("PutBucketTagging"))?;
+            .map_err(sdk("CreateBucket"))?;
         Ok(())
     }
 

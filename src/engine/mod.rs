@@ -4,11 +4,13 @@
 
 pub mod event;
 pub mod journal;
+mod owner;
 pub mod preflight;
 pub mod rollback;
 pub mod secrets;
 mod steps_ec2;
 mod steps_iam;
+mod steps_keys;
 mod steps_lambda;
 
 pub use event::{Event, Events, Res, Secret, Step};
@@ -26,6 +28,53 @@ pub type R<T> = Result<T, Text>;
 /// CLI call `resizer_pkg::package`).
 pub type ZipProvider = Arc<dyn Fn() -> Result<Vec<u8>, Text> + Send + Sync>;
 
+/// A secret the engine just received and AWS will never show again.
+#[derive(Clone, Debug)]
+pub enum SecretItem {
+    AccessKey {
+        user: String,
+        access_key_id: String,
+        secret: Secret,
+    },
+    ConsolePassword {
+        user: String,
+        password: Secret,
+        sign_in_url: String,
+    },
+}
+
+impl SecretItem {
+    /// The event that shows it to the fronts (the wizard shows it once; the CLI prints no secret).
+    pub fn event(&self) -> Event {
+        match self.clone() {
+            SecretItem::AccessKey {
+                user,
+                access_key_id,
+                secret,
+            } => Event::AccessKeyCreated {
+                user,
+                access_key_id,
+                secret_access_key: secret,
+            },
+            SecretItem::ConsolePassword {
+                user,
+                password,
+                sign_in_url,
+            } => Event::ConsolePassword {
+                user,
+                password,
+                sign_in_url,
+            },
+        }
+    }
+}
+
+/// Where a front keeps secrets (the CLI: the credentials file and 0600 files). The engine calls it
+/// before it records the resource as created and before any event about it, so a front that stopped
+/// reading events (a closed pipe) cannot lose a secret. `Ok` says where it went; `Err` means it
+/// could not be kept, and the engine deletes what the secret unlocks.
+pub type SecretSink = Arc<dyn Fn(&SecretItem) -> Result<Text, Text> + Send + Sync>;
+
 /// Everything one run shares: the clients, the journal, the event channel, who we are.
 pub struct Ctx {
     pub cloud: Cloud,
@@ -36,6 +85,7 @@ pub struct Ctx {
     pub resizer_zip: ZipProvider,
     /// Where secrets that only exist once (a new key pair's PEM) are written, 0600.
     pub secrets_dir: std::path::PathBuf,
+    secret_sink: Option<SecretSink>,
     counts: Mutex<(usize, usize)>,
 }
 
@@ -63,8 +113,29 @@ impl Ctx {
             account,
             session,
             resizer_zip,
+            secret_sink: None,
             counts: Mutex::new((0, 0)),
         }
+    }
+
+    /// Secrets go through `sink` before they are announced (without one, the wizard's case, they
+    /// only travel in the events it shows once).
+    pub fn with_secret_sink(mut self, sink: SecretSink) -> Ctx {
+        self.secret_sink = Some(sink);
+        self
+    }
+
+    /// Hands a new secret to the front's sink, synchronously with the run. `Ok(Some(where))` when it
+    /// was saved, `Ok(None)` when the front keeps secrets from the events alone.
+    async fn keep_secret(&self, item: &SecretItem) -> R<Option<Text>> {
+        let Some(sink) = self.secret_sink.clone() else {
+            return Ok(None);
+        };
+        let item = item.clone();
+        tokio::task::spawn_blocking(move || sink(&item))
+            .await
+            .map_err(|e| Text::same(e.to_string()))?
+            .map(Some)
     }
 
     pub fn emit(&self, e: Event) {
@@ -101,13 +172,15 @@ impl Ctx {
 
     /// Creates a resource the journaled way: intent (fsynced), the call, the result, the event.
     /// `exists` is what a read said before; a resource that exists and is not in the journal was not
-    /// made by pasos, and is refused rather than adopted.
+    /// made by pasos, and is refused rather than adopted. One the journal holds (an answer lost, a
+    /// re-apply) is adopted only when its `pasos:session` tag says it is this journal's.
     pub async fn ensure<F>(&self, step: Step, res: Res, exists: bool, create: F) -> R<Res>
     where
         F: std::future::Future<Output = Result<Res, CloudError>>,
     {
         if exists {
             if self.holds(&res) {
+                self.check_ours(&res).await?;
                 // Confirm an intent whose answer was lost; a confirmed entry needs no new record
                 // (a re-apply would otherwise fsync one line per resource for nothing).
                 self.with_journal(|j| {
@@ -142,8 +215,11 @@ impl Ctx {
                 });
                 Ok(result)
             }
-            // Our own earlier attempt whose answer was lost (the SDK retried): it is ours.
+            // Our own earlier attempt whose answer was lost (the SDK retried) — if its tag says so.
             Err(e) if e.is_already_exists() => {
+                self.check_ours(&res)
+                    .await
+                    .map_err(|t| if t == owner_gone() { e.text() } else { t })?;
                 self.with_journal(|j| j.created(&res, &res))?;
                 self.count(true);
                 self.emit(Event::Created {
@@ -153,6 +229,22 @@ impl Ctx {
                 Ok(res)
             }
             Err(e) => Err(e.text()),
+        }
+    }
+
+    /// For the kinds pasos tags: an error unless `res` carries this journal's session. What is not
+    /// ours is forgotten by the journal (pasos's own is gone) and refused.
+    async fn check_ours(&self, res: &Res) -> R<()> {
+        if !owner::marked_kind(res) {
+            return Ok(());
+        }
+        match owner::owner(&self.cloud, res, &self.session).await? {
+            owner::Owner::Ours => Ok(()),
+            owner::Owner::Gone => Err(owner_gone()),
+            owner::Owner::Theirs(why) => {
+                self.with_journal(|j| j.deleted(res))?;
+                Err(owner::refusal(res, &why))
+            }
         }
     }
 
@@ -169,6 +261,14 @@ impl Ctx {
             checks,
         });
     }
+}
+
+/// "Exists" a moment ago and gone now: the caller's own error says more.
+fn owner_gone() -> Text {
+    Text::fixed(
+        "ya no existe (borrado mientras tanto)",
+        "it no longer exists (deleted meanwhile)",
+    )
 }
 
 /// Maps a cloud error to the user's text.

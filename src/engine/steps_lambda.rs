@@ -125,11 +125,8 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
             .await
             .map_err(|e| crate::i18n::Text::same(e.to_string()))??
     } else {
-        let p = base.join(&l.code);
-        std::fs::read(&p).map_err(|e| {
-            let (p, e) = (p.display().to_string(), e.to_string());
-            tr!(es: "no se puede leer {p}: {e}", en: "cannot read {p}: {e}")
-        })?
+        // The path passed the plan's rules; still a regular file, read with a bound.
+        crate::plan::files::read_regular(&base.join(&l.code), crate::resizer_pkg::ZIP_MAX)?
     };
     ctx.api("lambda", "CreateFunction", name);
     ctx.ensure(
