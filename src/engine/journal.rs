@@ -1,7 +1,9 @@
 //! The journal: an append-only JSON-lines file per account and region, the memory rollback works
 //! from. An intent is written and fsynced before every call that creates something, the result after,
 //! so a kill -9 at any moment leaves enough to find and delete everything. It never holds a secret:
-//! only resource identities (names, ids) are written.
+//! only resource identities (names, ids) are written. It never holds a torn record either: a write
+//! that fails half-way is cut back to the last whole record, a torn last line (power cut) is cut on
+//! the next open, and a bad line anywhere else stops pasos with its line number.
 
 use super::event::Res;
 use crate::i18n::Text;
@@ -21,6 +23,8 @@ enum Op {
     Deleted,
 }
 
+/// One line. New optional fields must be `#[serde(default)]` so older journals still read (unknown
+/// fields from newer versions are ignored).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Record {
     op: Op,
@@ -50,6 +54,13 @@ pub struct Journal {
     session: String,
     live: BTreeMap<String, Entry>,
     truncated: bool,
+    /// Length of the file up to the end of the last whole record.
+    good_len: u64,
+    /// Set when a failed write could not be cut back: nothing more is appended after a torn record.
+    broken: bool,
+    /// Test hook: the next write stops after this many bytes and fails, as a full disk would.
+    #[cfg(test)]
+    fail_after: Option<usize>,
 }
 
 fn now() -> u64 {
@@ -75,9 +86,9 @@ impl Journal {
             tr!(es: "diario {p}: {e}", en: "journal {p}: {e}")
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+            crate::paths::private_dir(dir).map_err(io)?;
         }
-        let lock = File::create(path.with_extension("lock")).map_err(io)?;
+        let lock = private_file(&path.with_extension("lock"), false).map_err(io)?;
         if lock.try_lock().is_err() {
             let p = path.display().to_string();
             return Err(tr!(
@@ -88,33 +99,43 @@ impl Journal {
         let mut live = BTreeMap::new();
         let mut session = None;
         let mut truncated = false;
-        let mut needs_newline = false;
+        let mut good_len = 0u64;
         if let Ok(f) = File::open(&path) {
-            let mut lines = BufReader::new(f).split(b'\n').peekable();
-            while let Some(Ok(line)) = lines.next() {
+            let mut lines = BufReader::new(f).split(b'\n').enumerate().peekable();
+            while let Some((i, line)) = lines.next() {
+                let line = line.map_err(io)?;
                 let last = lines.peek().is_none();
-                if line.is_empty() {
-                    continue;
-                }
                 match serde_json::from_slice::<Record>(&line) {
-                    Ok(r) => apply(&mut live, &mut session, r),
-                    // Only a torn *last* line is expected (power loss mid-write); it was an
-                    // unanswered intent at worst, which the name-and-tag search covers.
-                    Err(_) if last => {
-                        truncated = true;
-                        needs_newline = true;
+                    Ok(r) => {
+                        apply(&mut live, &mut session, r);
+                        good_len += line.len() as u64 + 1;
                     }
-                    Err(_) => truncated = true,
+                    Err(_) if line.iter().all(u8::is_ascii_whitespace) => {
+                        good_len += line.len() as u64 + 1;
+                    }
+                    // A torn *last* line is what a power cut mid-write leaves: the intent was not
+                    // fsynced, so its call never went out. It is cut off below.
+                    Err(_) if last => truncated = true,
+                    Err(e) => {
+                        let (p, n, e) = (path.display().to_string(), i + 1, e.to_string());
+                        return Err(tr!(
+                            es: "el diario {p} está dañado en la línea {n} ({e}): pasos se detiene antes que olvidar lo que creó. Guarda una copia, corrige o borra esa línea, y vuelve a intentarlo",
+                            en: "the journal {p} is damaged at line {n} ({e}): pasos stops rather than forget what it made. Keep a copy, fix or delete that line, and try again"
+                        ));
+                    }
                 }
             }
         }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(io)?;
-        if needs_newline {
+        let mut file = private_file(&path, true).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len > good_len {
+            // The torn tail goes, so the next record starts on a line of its own.
+            file.set_len(good_len).map_err(io)?;
+            file.sync_data().map_err(io)?;
+        } else if len + 1 == good_len {
+            // The last whole record lost only its newline.
             file.write_all(b"\n").map_err(io)?;
+            file.sync_data().map_err(io)?;
         }
         let mut j = Journal {
             path: path.clone(),
@@ -123,6 +144,10 @@ impl Journal {
             session: String::new(),
             live,
             truncated,
+            good_len,
+            broken: false,
+            #[cfg(test)]
+            fail_after: None,
         };
         match session {
             Some(s) => j.session = s,
@@ -225,12 +250,56 @@ impl Journal {
     }
 
     fn write(&mut self, rec: &Record) -> std::io::Result<()> {
+        if self.broken {
+            return Err(std::io::Error::other(
+                "an earlier write failed and could not be undone",
+            ));
+        }
         let mut line = serde_json::to_vec(rec).map_err(std::io::Error::other)?;
         line.push(b'\n');
-        self.file.write_all(&line)?;
+        match self.append(&line) {
+            Ok(()) => {
+                self.good_len += line.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Half a record (a full disk) must not stay: the next one would follow it on the
+                // same line, and the journal would no longer read. Cut back to the last whole one.
+                let cut = OpenOptions::new()
+                    .write(true)
+                    .open(&self.path)
+                    .and_then(|f| f.set_len(self.good_len).and_then(|()| f.sync_data()));
+                if cut.is_err() {
+                    self.broken = true;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        #[cfg(test)]
+        if let Some(n) = self.fail_after.take() {
+            self.file.write_all(&line[..n.min(line.len())])?;
+            return Err(std::io::Error::other("injected: no space left on device"));
+        }
+        self.file.write_all(line)?;
         // fsync, not just flush: the intent must survive a power cut before the call goes out.
         self.file.sync_data()
     }
+}
+
+/// The journal and its lock: 0600 (the directory is 0700 too).
+fn private_file(path: &Path, append: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = OpenOptions::new();
+    o.create(true).mode(0o600);
+    if append {
+        o.append(true).read(true);
+    } else {
+        o.write(true).truncate(false);
+    }
+    o.open(path)
 }
 
 fn apply(live: &mut BTreeMap<String, Entry>, session: &mut Option<String>, r: Record) {
@@ -333,6 +402,83 @@ mod tests {
         j.intent(&Res::Bucket { name: "b".into() }).unwrap();
         drop(j);
         let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        assert!(!j.was_truncated(), "the torn tail was cut, not kept");
         assert_eq!(j.live().len(), 2);
+    }
+
+    #[test]
+    fn a_damaged_line_before_the_last_is_fatal_with_its_number() {
+        let d = tempfile::tempdir().unwrap();
+        let path;
+        {
+            let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+            j.intent(&Res::Role { name: "r".into() }).unwrap();
+            j.intent(&Res::Role { name: "s".into() }).unwrap();
+            path = j.path().to_path_buf();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[1] = "{\"op\":\"intent\",\"res\":{\"kind\"";
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let e = Journal::open(d.path(), "1", "us-east-1").err().unwrap();
+        assert!(e.en.contains("damaged at line 2"), "{}", e.en);
+        assert!(e.es.contains("línea 2"), "{}", e.es);
+        // Nothing was cut or rewritten: the user can still repair it by hand.
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            lines.join("\n") + "\n"
+        );
+    }
+
+    #[test]
+    fn a_write_that_fails_half_way_is_cut_back_to_the_last_record() {
+        let d = tempfile::tempdir().unwrap();
+        let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        j.intent(&Res::Role { name: "a".into() }).unwrap();
+        let before = std::fs::read(j.path()).unwrap();
+        j.fail_after = Some(17);
+        assert!(j.intent(&Res::Role { name: "b".into() }).is_err());
+        assert_eq!(
+            std::fs::read(j.path()).unwrap(),
+            before,
+            "half a record left"
+        );
+        j.intent(&Res::Role { name: "c".into() }).unwrap();
+        drop(j);
+        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        assert!(!j.was_truncated());
+        let names: Vec<String> = j.live().into_iter().map(|e| e.res.key()).collect();
+        assert_eq!(names, ["role:a", "role:c"]);
+    }
+
+    #[test]
+    fn records_from_a_newer_pasos_with_extra_fields_still_read() {
+        let d = tempfile::tempdir().unwrap();
+        let path = journal_path(d.path(), "1", "us-east-1");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            "{\"op\":\"session\",\"session\":\"abc\",\"ts\":1}\n{\"op\":\"intent\",\"res\":{\"kind\":\"instance\",\"name\":\"w\",\"id\":null},\"nonce\":\"x1\",\"ts\":2}",
+        )
+        .unwrap();
+        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        assert_eq!(j.session(), "abc");
+        assert_eq!(j.live().len(), 1);
+        // The last record had lost only its newline: it was kept and the line ended.
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .ends_with("\"ts\":2}\n")
+        );
+    }
+
+    #[test]
+    fn the_journal_and_its_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(j.path()), 0o600);
+        assert_eq!(mode(j.path().parent().unwrap()), 0o700);
     }
 }
