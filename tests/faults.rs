@@ -330,7 +330,10 @@ fn a_lost_answer_to_any_create_call_is_absorbed() {
         let failed_before = failures.len();
         let p = Proxy::start(ProxyConfig::new(
             &sb.endpoint,
-            vec![Fault::AnswerLostOn { what: what.clone() }],
+            vec![Fault::AnswerLostOn {
+                what: what.clone(),
+                nth: 1,
+            }],
         ));
         let o = run(&mut apply_cmd(&sb, &w, &p));
         assert_eq!(p.count_fate(&Fate::AnswerLost), 1, "{what} never came");
