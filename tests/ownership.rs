@@ -113,9 +113,14 @@ async fn make_theirs(c: &Cloud) -> (String, String) {
         .send()
         .await
         .unwrap();
-    c.put_bytes("bucket-ajeno-2026", "fotos/suya.jpg", b"not ours".to_vec(), None)
-        .await
-        .unwrap();
+    c.put_bytes(
+        "bucket-ajeno-2026",
+        "fotos/suya.jpg",
+        b"not ours".to_vec(),
+        None,
+    )
+    .await
+    .unwrap();
     let vpc = c.default_vpc().await.unwrap().unwrap();
     let sg = c
         .ec2
@@ -191,11 +196,19 @@ fn journal_lines(sg: &str, inst: &str) -> String {
 /// Everything of theirs, read back: it must all still be there, attachments included.
 async fn theirs_intact(c: &Cloud, sg: &str, inst: &str) -> Vec<String> {
     let mut missing = Vec::new();
-    let (_, attached) = c.role_trust_and_policies("rol-ajeno").await.unwrap_or_default();
+    let (_, attached) = c
+        .role_trust_and_policies("rol-ajeno")
+        .await
+        .unwrap_or_default();
     if !attached.iter().any(|a| a == S3) {
         missing.push("rol-ajeno's policy".to_string());
     }
-    if c.instance_profile_roles("perfil-ajeno").await.ok().flatten() != Some(vec!["rol-ajeno".into()]) {
+    if c.instance_profile_roles("perfil-ajeno")
+        .await
+        .ok()
+        .flatten()
+        != Some(vec!["rol-ajeno".into()])
+    {
         missing.push("perfil-ajeno holding rol-ajeno".into());
     }
     match c.group_members_and_policies("grupo-ajeno").await {
@@ -206,10 +219,20 @@ async fn theirs_intact(c: &Cloud, sg: &str, inst: &str) -> Vec<String> {
         }
         Err(e) => missing.push(format!("grupo-ajeno: {e}")),
     }
-    if c.access_keys("usuario-ajeno").await.map(|k| k.len()).unwrap_or(0) != 1 {
+    if c.access_keys("usuario-ajeno")
+        .await
+        .map(|k| k.len())
+        .unwrap_or(0)
+        != 1
+    {
         missing.push("usuario-ajeno's key".into());
     }
-    if c.list_objects("bucket-ajeno-2026", "").await.map(|o| o.len()).unwrap_or(0) != 1 {
+    if c.list_objects("bucket-ajeno-2026", "")
+        .await
+        .map(|o| o.len())
+        .unwrap_or(0)
+        != 1
+    {
         missing.push("the object in bucket-ajeno-2026".into());
     }
     if c.security_group_session(sg).await.ok().flatten().is_none() {
@@ -271,7 +294,11 @@ fn rollback_refuses_what_is_not_pasoss_and_touches_none_of_it() {
         assert!(line.contains("removed from the journal"), "{line}");
     }
     // Pasos's own role went, theirs all stayed.
-    assert!(rt().block_on(c.role_exists("rol-de-pasos")).unwrap().is_none());
+    assert!(
+        rt().block_on(c.role_exists("rol-de-pasos"))
+            .unwrap()
+            .is_none()
+    );
     let missing = rt().block_on(theirs_intact(&c, &sg, &inst));
     assert!(missing.is_empty(), "rollback touched: {missing:?}\n{out}");
     // Forgotten: the next rollback has nothing left to refuse.
@@ -296,7 +323,9 @@ fn apply_never_adopts_an_untagged_resource_the_journal_names() {
         .append(true)
         .open(&journal)
         .unwrap()
-        .write_all(b"{\"op\":\"intent\",\"res\":{\"kind\":\"role\",\"name\":\"rol-ajeno\"},\"ts\":1}\n")
+        .write_all(
+            b"{\"op\":\"intent\",\"res\":{\"kind\":\"role\",\"name\":\"rol-ajeno\"},\"ts\":1}\n",
+        )
         .unwrap();
     let c = rt().block_on(sb.cloud());
     rt().block_on(async {
@@ -318,8 +347,13 @@ fn apply_never_adopts_an_untagged_resource_the_journal_names() {
         out.contains("role rol-ajeno is not pasos's (it has no pasos:session tag)"),
         "{out}"
     );
-    let (_, attached) = rt().block_on(c.role_trust_and_policies("rol-ajeno")).unwrap();
-    assert!(attached.is_empty(), "a policy was attached to their role: {attached:?}");
+    let (_, attached) = rt()
+        .block_on(c.role_trust_and_policies("rol-ajeno"))
+        .unwrap();
+    assert!(
+        attached.is_empty(),
+        "a policy was attached to their role: {attached:?}"
+    );
     assert!(
         rt().block_on(c.instance_profile_roles("rol-ajeno"))
             .unwrap()
