@@ -305,3 +305,46 @@ fn a_key_whose_secret_died_with_the_process_is_replaced_on_the_next_apply() {
     assert_every_key_saved(&sb, &w, 1);
     assert_eq!(rollback(&sb, &w).status.code(), Some(0));
 }
+
+/// Everything pasos keeps is its owner's alone: state dirs 0700 (also the parents it creates), the
+/// log, the journal and the secret files 0600.
+#[test]
+fn state_dirs_are_0700_and_the_files_in_them_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let d = tempfile::tempdir().unwrap();
+    let state = d.path().join("new/state");
+    let o = run(pasos_bin()
+        .arg("--state-dir")
+        .arg(&state)
+        .args(["sandbox", "status"]));
+    assert_clean_failure_or_ok(&o);
+    assert_eq!(mode(&d.path().join("new")), 0o700);
+    assert_eq!(mode(&state), 0o700);
+    assert_eq!(mode(&state.join("pasos.log")), 0o600);
+
+    let sb = TestSandbox::start();
+    let w = Work::new(PLAN);
+    let o = run(&mut apply(&sb, &w));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for dir in ["journal", "secrets", "sandbox"] {
+        assert_eq!(mode(&sb.state().join(dir)), 0o700, "{dir}");
+    }
+    for file in [
+        "pasos.log",
+        "journal/000000000000-us-east-1.jsonl",
+        "secrets/alumno-console-password.txt",
+        "sandbox/sandbox.json",
+    ] {
+        assert_eq!(mode(&sb.state().join(file)), 0o600, "{file}");
+    }
+    assert_eq!(mode(&w.creds()), 0o600);
+    assert_eq!(mode(w.creds().parent().unwrap()), 0o700);
+    assert_eq!(rollback(&sb, &w).status.code(), Some(0));
+}
+
+/// `sandbox status` with no sandbox: exit 0 or a clean failure, never a panic.
+fn assert_clean_failure_or_ok(o: &Output) {
+    assert_ne!(o.status.code(), Some(101), "{}", stderr(o));
+    assert!(o.status.code().is_some(), "killed by a signal");
+}

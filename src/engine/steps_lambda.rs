@@ -35,12 +35,22 @@ pub async fn buckets(ctx: &Ctx, plan: &Plan) -> R<()> {
         )
         .await?;
         for f in &b.folders {
-            // A "folder" in the console is an empty object whose key ends in '/'.
-            ctx.api("s3", "PutObject", &format!("{}/{f}", b.name));
-            ctx.cloud
-                .put_bytes(&b.name, f, Vec::new(), None)
+            // A "folder" in the console is an empty object whose key ends in '/'. One already there
+            // is left alone: putting it again (a re-apply) would fire the bucket's trigger on it.
+            let there = ctx
+                .cloud
+                .list_objects(&b.name, f)
                 .await
-                .map_err(ce)?;
+                .map_err(ce)?
+                .iter()
+                .any(|(k, _)| k == f);
+            if !there {
+                ctx.api("s3", "PutObject", &format!("{}/{f}", b.name));
+                ctx.cloud
+                    .put_bytes(&b.name, f, Vec::new(), None)
+                    .await
+                    .map_err(ce)?;
+            }
         }
         let mut checks = vec![tr!(es: "el bucket responde", en: "bucket answers")];
         for f in &b.folders {
