@@ -78,12 +78,16 @@ impl Settings {
 }
 
 /// The build of the bundled resizer that runs where the functions run: a process on this machine
-/// for the local sandbox, `provided.al2023` for AWS and any other endpoint.
+/// for the local sandbox, `provided.al2023` for AWS and any other endpoint. `PASOS_RESIZER_BUILD=
+/// sandbox|aws` overrides it (an emulator started by hand that runs functions as local processes,
+/// as the sandbox does, only needs the quick build).
 pub fn resizer_flavor(sandbox: bool) -> crate::resizer_pkg::Flavor {
-    if sandbox {
-        crate::resizer_pkg::Flavor::Sandbox
-    } else {
-        crate::resizer_pkg::Flavor::Aws
+    use crate::resizer_pkg::Flavor;
+    match std::env::var("PASOS_RESIZER_BUILD").as_deref() {
+        Ok("sandbox") => Flavor::Sandbox,
+        Ok("aws") => Flavor::Aws,
+        _ if sandbox => Flavor::Sandbox,
+        _ => Flavor::Aws,
     }
 }
 

@@ -19,6 +19,50 @@ fn tag_spec(kind: ResourceType, name: &str, session: &str) -> TagSpecification {
         .build()
 }
 
+/// Answers of DescribeInstanceTypes already received (see `Cloud::type_cache`).
+#[derive(Debug, Default)]
+pub struct TypeCache {
+    free_tier: Option<Vec<String>>,
+    types: std::collections::HashMap<String, Option<TypeInfo>>,
+}
+
+/// What pasos needs to know of an instance type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeInfo {
+    /// As DescribeInstanceTypes lists them: `["i386", "x86_64"]` for t2.*, `["arm64"]` for t4g.*.
+    pub architectures: Vec<String>,
+    pub free_tier: bool,
+}
+
+impl TypeInfo {
+    /// The AL2023 architecture to launch: x86_64, else arm64, never i386 (AL2023 has no 32-bit AMI;
+    /// the `_mac` variants are for Mac hosts).
+    pub fn ami_arch(&self) -> Option<&'static str> {
+        if self.architectures.iter().any(|a| a == "x86_64") {
+            Some("x86_64")
+        } else if self.architectures.iter().any(|a| a == "arm64") {
+            Some("arm64")
+        } else {
+            None
+        }
+    }
+}
+
+/// Sort key for free-tier types: the smallest burstable x86 first (what the walkthrough means by
+/// "free tier"), then Graviton, then the rest by name. t2.micro before t3.micro where both are
+/// eligible (accounts from before 2025-07-15), t3.micro first on the 2025 free plan.
+pub fn free_tier_order(t: &str) -> (u8, String) {
+    let rank = match t {
+        "t2.micro" => 0,
+        "t3.micro" => 1,
+        "t3.small" => 2,
+        "t4g.micro" => 3,
+        "t4g.small" => 4,
+        _ => 5,
+    };
+    (rank, t.to_string())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceInfo {
     pub id: String,
@@ -90,8 +134,24 @@ impl Cloud {
             })
     }
 
-    /// (architecture, free-tier eligible) of an instance type; `None` when the region lacks it.
-    pub async fn instance_type_info(&self, it: &str) -> Result<Option<(String, bool)>, CloudError> {
+    /// What DescribeInstanceTypes says of a type; `None` when the region lacks it. Asked once.
+    pub async fn instance_type_info(&self, it: &str) -> Result<Option<TypeInfo>, CloudError> {
+        if let Some(known) = self
+            .type_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.types.get(it).cloned())
+        {
+            return Ok(known);
+        }
+        let info = self.describe_instance_type(it).await?;
+        if let Ok(mut c) = self.type_cache.lock() {
+            c.types.insert(it.to_string(), info.clone());
+        }
+        Ok(info)
+    }
+
+    async fn describe_instance_type(&self, it: &str) -> Result<Option<TypeInfo>, CloudError> {
         let t = aws_sdk_ec2::types::InstanceType::from(it);
         let o = match self
             .ec2
@@ -113,32 +173,61 @@ impl Cloud {
                 };
             }
         };
-        Ok(o.instance_types().first().map(|t| {
-            let arch = t
+        Ok(o.instance_types().first().map(|t| TypeInfo {
+            architectures: t
                 .processor_info()
                 .map(|p| p.supported_architectures())
-                .and_then(|a| a.first())
+                .unwrap_or_default()
+                .iter()
                 .map(|a| a.as_str().to_string())
-                .unwrap_or_else(|| "x86_64".into());
-            (arch, t.free_tier_eligible().unwrap_or(false))
+                .collect(),
+            free_tier: t.free_tier_eligible().unwrap_or(false),
         }))
     }
 
-    /// The instance types this account may run in the free tier, smallest names first.
+    /// The instance types this account may run in the free tier, in the order a learner should
+    /// prefer them (see `free_tier_order`). Follows NextToken: AWS pages this answer.
     pub async fn free_tier_types(&self) -> Result<Vec<String>, CloudError> {
-        let o = self
-            .ec2
-            .describe_instance_types()
-            .filters(filter("free-tier-eligible", "true"))
-            .send()
-            .await
-            .map_err(sdk("DescribeInstanceTypes"))?;
-        let mut v: Vec<String> = o
-            .instance_types()
-            .iter()
-            .filter_map(|t| t.instance_type().map(|t| t.as_str().to_string()))
-            .collect();
-        v.sort();
+        if let Some(known) = self
+            .type_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.free_tier.clone())
+        {
+            return Ok(known);
+        }
+        let v = self.list_free_tier_types().await?;
+        if let Ok(mut c) = self.type_cache.lock() {
+            c.free_tier = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    async fn list_free_tier_types(&self) -> Result<Vec<String>, CloudError> {
+        let mut v: Vec<String> = Vec::new();
+        let mut token: Option<String> = None;
+        // Bounded: AWS has a few hundred types; a server that never stops paging cannot hang us.
+        for _ in 0..50 {
+            let o = self
+                .ec2
+                .describe_instance_types()
+                .filters(filter("free-tier-eligible", "true"))
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(sdk("DescribeInstanceTypes"))?;
+            v.extend(
+                o.instance_types()
+                    .iter()
+                    .filter_map(|t| t.instance_type().map(|t| t.as_str().to_string())),
+            );
+            match o.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        v.sort_by_key(|t| free_tier_order(t));
+        v.dedup();
         Ok(v)
     }
 
@@ -267,6 +356,7 @@ impl Cloud {
     #[allow(clippy::too_many_arguments)]
     pub async fn run_instance(
         &self,
+        client_token: &str,
         name: &str,
         ami: &str,
         instance_type: &str,
@@ -282,14 +372,11 @@ impl Cloud {
             .ec2
             .run_instances()
             .image_id(ami)
-            // Idempotency token: when an answer is lost and the SDK retries, EC2 returns the same
-            // instance instead of launching a second one the journal would not know.
-            .client_token(
-                format!("pasos-{session}-{name}")
-                    .chars()
-                    .take(64)
-                    .collect::<String>(),
-            )
+            // Idempotency token, one per journal intent: when an answer is lost and the call is
+            // retried, EC2 returns the same instance instead of launching a second one the journal
+            // would not know. A new intent gets a new token (EC2 keeps tokens ≥ 24 h after the
+            // instance terminates and would return the old one).
+            .client_token(client_token)
             .instance_type(it)
             .min_count(1)
             .max_count(1)
@@ -354,9 +441,12 @@ impl Cloud {
         }
     }
 
-    pub async fn wait_running(&self, id: &str) -> Result<(), CloudError> {
+    /// Waits (SDK waiter) until the instance runs; returns it as the waiter's last poll saw it,
+    /// so nothing needs reading again.
+    pub async fn wait_running(&self, id: &str) -> Result<Option<InstanceInfo>, CloudError> {
         use aws_sdk_ec2::client::Waiters;
-        self.ec2
+        let last = self
+            .ec2
             .wait_until_instance_running()
             .instance_ids(id)
             .wait(Duration::from_secs(600))
@@ -365,7 +455,13 @@ impl Cloud {
                 op: "InstanceRunning",
                 msg: super::error::error_chain(&e),
             })?;
-        Ok(())
+        Ok(last.as_result().ok().and_then(|o| {
+            o.reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .find(|i| i.instance_id() == Some(id))
+                .map(instance_info)
+        }))
     }
 
     pub async fn terminate_and_wait(&self, id: &str) -> Result<(), CloudError> {
@@ -460,5 +556,49 @@ fn instance_info(i: &aws_sdk_ec2::types::Instance) -> InstanceInfo {
             .find(|t| t.key() == Some("pasos:session"))
             .and_then(|t| t.value())
             .map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(a: &[&str]) -> TypeInfo {
+        TypeInfo {
+            architectures: a.iter().map(|s| s.to_string()).collect(),
+            free_tier: true,
+        }
+    }
+
+    #[test]
+    fn t2_launches_x86_64_never_i386() {
+        // DescribeInstanceTypes lists t2.* as ["i386", "x86_64"]: AL2023 has no i386 AMI.
+        assert_eq!(info(&["i386", "x86_64"]).ami_arch(), Some("x86_64"));
+        assert_eq!(info(&["arm64"]).ami_arch(), Some("arm64"));
+        assert_eq!(info(&["x86_64", "arm64"]).ami_arch(), Some("x86_64"));
+        assert_eq!(info(&["i386"]).ami_arch(), None);
+        assert_eq!(info(&["x86_64_mac"]).ami_arch(), None);
+    }
+
+    #[test]
+    fn free_tier_types_prefer_the_small_burstables() {
+        let mut v = vec![
+            "m7i-flex.large",
+            "t4g.micro",
+            "t3.small",
+            "c7i-flex.large",
+            "t3.micro",
+        ];
+        v.sort_by_key(|t| free_tier_order(t));
+        assert_eq!(
+            v,
+            [
+                "t3.micro",
+                "t3.small",
+                "t4g.micro",
+                "c7i-flex.large",
+                "m7i-flex.large"
+            ]
+        );
     }
 }

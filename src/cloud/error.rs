@@ -67,14 +67,24 @@ impl CloudError {
                 }
             }
             SdkError::TimeoutError(_) => CloudError::Timeout { op },
-            SdkError::ConstructionFailure(_) => CloudError::Other {
+            // Not an AWS error at all (a request that could not be built, an answer the SDK could
+            // not parse): the whole cause chain is the only useful thing to show.
+            SdkError::ConstructionFailure(_) | SdkError::ResponseError(_) => CloudError::Other {
                 op,
-                msg: error_chain(&err),
+                msg: full_context(&err),
             },
             _ => {
                 let status = err.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
                 let code = err.code().unwrap_or("").to_string();
                 let msg = err.message().unwrap_or("").to_string();
+                if code.is_empty() && msg.is_empty() && status != 404 {
+                    // A service error without code or message (a bare 301, an HTML error page):
+                    // say what the SDK knows instead of "op: : ".
+                    return CloudError::Other {
+                        op,
+                        msg: format!("HTTP {status}: {}", full_context(&err)),
+                    };
+                }
                 Self::from_code(op, &code, msg, status)
             }
         }
@@ -197,6 +207,13 @@ impl CloudError {
     }
 }
 
+/// Every cause of an SDK error, as the SDK itself renders them (`DisplayErrorContext`), on one line.
+fn full_context(err: &dyn std::error::Error) -> String {
+    aws_smithy_types::error::display::DisplayErrorContext(err)
+        .to_string()
+        .replace('\n', " ")
+}
+
 /// The error and its sources on one line (the SDK's Display alone says only "service error").
 pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut out = err.to_string();
@@ -242,5 +259,22 @@ mod tests {
             CloudError::from_code("X", "BucketAlreadyExists", String::new(), 409),
             CloudError::TakenElsewhere { .. }
         ));
+    }
+
+    #[test]
+    fn an_unparseable_answer_shows_its_whole_cause_chain() {
+        // What moto does to GetBucketNotificationConfiguration (an XML root the SDK does not
+        // expect) comes back as a ResponseError; it must not print as "op: : ".
+        use aws_smithy_runtime_api::http::StatusCode;
+        let raw = HttpResponse::new(
+            StatusCode::try_from(200).unwrap(),
+            aws_smithy_types::body::SdkBody::from("<Wrong/>"),
+        );
+        let source: Box<dyn std::error::Error + Send + Sync> = "unexpected XML root".into();
+        let err: SdkError<aws_sdk_s3::Error, HttpResponse> = SdkError::response_error(source, raw);
+        let e = CloudError::from_sdk("GetBucketNotificationConfiguration", err);
+        let text = e.text().en.to_string();
+        assert!(text.contains("unexpected XML root"), "{text}");
+        assert!(!text.contains(": : "), "{text}");
     }
 }

@@ -131,14 +131,19 @@ impl Cloud {
         )
     }
 
+    /// DeleteLoginProfile; soon after CreateLoginProfile IAM answers EntityTemporarilyUnmodifiable
+    /// for a while, which is waited out (a rollback right after an apply hits exactly that).
     pub async fn delete_login_profile(&self, user: &str) -> Result<(), CloudError> {
         gone_ok(
-            self.iam
-                .delete_login_profile()
-                .user_name(user)
-                .send()
-                .await
-                .map_err(sdk("DeleteLoginProfile")),
+            super::settle::settle(super::settle::Rule::NewLoginProfile, &|_| {}, || async {
+                self.iam
+                    .delete_login_profile()
+                    .user_name(user)
+                    .send()
+                    .await
+                    .map_err(sdk("DeleteLoginProfile"))
+            })
+            .await,
         )
     }
 

@@ -1,5 +1,6 @@
 //! Lambda calls: functions (create, wait Active, configuration), permissions, recursion config.
 
+use super::settle::{Rule, settle};
 use super::{Cloud, CloudError, sdk};
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, Runtime};
@@ -61,14 +62,14 @@ impl Cloud {
     }
 
     /// CreateFunction, retried with bounded backoff while IAM has not yet propagated the new role
-    /// ("The role defined for the function cannot be assumed by Lambda").
-    pub async fn create_function(&self, f: NewFunction<'_>) -> Result<String, CloudError> {
-        let mut delay = Duration::from_secs(1);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let r = self
-                .lambda
+    /// ("The role defined for the function cannot be assumed by Lambda"), on that error only.
+    pub async fn create_function(
+        &self,
+        f: NewFunction<'_>,
+        on_wait: &(dyn Fn(Rule) + Sync),
+    ) -> Result<String, CloudError> {
+        settle(Rule::RoleForLambda, on_wait, || async {
+            self.lambda
                 .create_function()
                 .function_name(f.name)
                 .runtime(Runtime::from(f.runtime))
@@ -89,21 +90,11 @@ impl Cloud {
                 )
                 .tags("pasos:session", f.session)
                 .send()
-                .await;
-            match r {
-                Ok(o) => return Ok(o.function_arn().unwrap_or_default().to_string()),
-                Err(e) => {
-                    let e = CloudError::from_sdk("CreateFunction", e);
-                    let propagating = matches!(&e, CloudError::Service { msg, .. } if msg.contains("cannot be assumed"));
-                    if propagating && attempt < 8 {
-                        tokio::time::sleep(delay).await;
-                        delay = (delay * 2).min(Duration::from_secs(10));
-                        continue;
-                    }
-                    return Err(e);
-                }
-            }
-        }
+                .await
+                .map(|o| o.function_arn().unwrap_or_default().to_string())
+                .map_err(sdk("CreateFunction"))
+        })
+        .await
     }
 
     /// Pending → Active, with the SDK's waiter (never a fixed sleep).

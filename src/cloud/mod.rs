@@ -4,12 +4,14 @@
 
 pub mod ec2;
 pub mod error;
+pub mod freetier;
 pub mod iam;
 pub mod iam_delete;
 pub mod lambda;
 pub mod logs;
 pub mod owner;
 pub mod s3;
+pub mod settle;
 
 pub use error::{CloudError, sdk};
 
@@ -48,6 +50,10 @@ pub struct Cloud {
     pub lambda: aws_sdk_lambda::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub freetier: aws_sdk_freetier::Client,
+    /// Instance types as DescribeInstanceTypes describes them, asked once per process: preflight and
+    /// the EC2 step ask the same questions, and the answers do not change while pasos runs.
+    pub type_cache: std::sync::Arc<std::sync::Mutex<ec2::TypeCache>>,
     /// Policy name → ARN, resolved once per process: preflight and every step ask for the same few.
     pub policy_cache:
         std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Option<String>>>>,
@@ -190,7 +196,9 @@ impl Cloud {
             lambda: aws_sdk_lambda::Client::new(&config),
             ssm: aws_sdk_ssm::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            freetier: aws_sdk_freetier::Client::new(&config),
             policy_cache: Default::default(),
+            type_cache: Default::default(),
             config,
             region,
             endpoint,

@@ -1,5 +1,6 @@
 //! S3 calls: buckets, folders, objects, and the bucket notification configuration (read, merge, write).
 
+use super::settle::{Rule, settle};
 use super::{Cloud, CloudError, sdk};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Event as S3Event, FilterRule,
@@ -18,7 +19,9 @@ pub struct LambdaRule {
 }
 
 impl Cloud {
-    /// `Some(true)` ours (in this account), `Some(false)` someone else's, `None` free.
+    /// `Some(true)` ours (in this account and region), `Some(false)` taken — someone else's (403),
+    /// or a bucket in another region (301: HeadBucket answers with a redirect the SDK does not
+    /// follow, and the name cannot be created here either) — `None` free.
     pub async fn bucket_owner(&self, name: &str) -> Result<Option<bool>, CloudError> {
         match self.s3.head_bucket().bucket(name).send().await {
             Ok(_) => Ok(Some(true)),
@@ -26,7 +29,7 @@ impl Cloud {
                 let status = e.raw_response().map(|r| r.status().as_u16());
                 match status {
                     Some(404) => Ok(None),
-                    Some(403) => Ok(Some(false)),
+                    Some(403) | Some(301) => Ok(Some(false)),
                     _ => Err(CloudError::from_sdk("HeadBucket", e)),
                 }
             }
@@ -34,9 +37,15 @@ impl Cloud {
     }
 
     /// CreateBucket with a LocationConstraint everywhere but us-east-1 (where sending one fails),
-    /// and the `pasos:session` tag in the same call: a bucket never exists untagged, so rollback can
-    /// always tell it is pasos's, even after a kill -9 right after CreateBucket.
-    pub async fn create_bucket(&self, name: &str, session: &str) -> Result<(), CloudError> {
+    /// and the `pasos:session` tag in the same call (`CreateBucketConfiguration.Tags`): a bucket never
+    /// exists untagged, so rollback can always tell it is pasos's, even after a kill -9 right after
+    /// CreateBucket. It waits out S3 releasing a name deleted moments ago.
+    pub async fn create_bucket(
+        &self,
+        name: &str,
+        session: &str,
+        on_wait: &(dyn Fn(Rule) + Sync),
+    ) -> Result<(), CloudError> {
         let tag = Tag::builder()
             .key("pasos:session")
             .value(session)
@@ -45,17 +54,20 @@ impl Cloud {
                 op: "Tag",
                 msg: e.to_string(),
             })?;
-        let mut conf = CreateBucketConfiguration::builder().tags(tag);
-        if self.region != "us-east-1" {
-            conf = conf.location_constraint(BucketLocationConstraint::from(self.region.as_str()));
-        }
-        self.s3
-            .create_bucket()
-            .bucket(name)
-            .create_bucket_configuration(conf.build())
-            .send()
-            .await
-            .map_err(sdk("CreateBucket"))?;
+        settle(Rule::ReusedBucketName, on_wait, || {
+            let mut conf = CreateBucketConfiguration::builder().tags(tag.clone());
+            if self.region != "us-east-1" {
+                conf =
+                    conf.location_constraint(BucketLocationConstraint::from(self.region.as_str()));
+            }
+            let req = self
+                .s3
+                .create_bucket()
+                .bucket(name)
+                .create_bucket_configuration(conf.build());
+            async move { req.send().await.map_err(sdk("CreateBucket")).map(|_| ()) }
+        })
+        .await?;
         Ok(())
     }
 
@@ -237,6 +249,31 @@ impl Cloud {
     /// Writes the configuration with our rule `id` replaced (or removed when `rule` is None), keeping
     /// every other rule — PutBucketNotificationConfiguration replaces the whole configuration.
     pub async fn merge_notification(
+        &self,
+        bucket: &str,
+        id: &str,
+        rule: Option<&LambdaRule>,
+    ) -> Result<(), CloudError> {
+        self.merge_notification_settled(bucket, id, rule, &|_| {})
+            .await
+    }
+
+    /// `merge_notification`, waiting out S3's "Unable to validate the following destination
+    /// configurations" while a just-added Lambda permission propagates (read, merge and write again).
+    pub async fn merge_notification_settled(
+        &self,
+        bucket: &str,
+        id: &str,
+        rule: Option<&LambdaRule>,
+        on_wait: &(dyn Fn(Rule) + Sync),
+    ) -> Result<(), CloudError> {
+        settle(Rule::PermissionForS3, on_wait, || {
+            self.merge_notification_once(bucket, id, rule)
+        })
+        .await
+    }
+
+    async fn merge_notification_once(
         &self,
         bucket: &str,
         id: &str,

@@ -324,6 +324,10 @@ pub enum Event {
     Warning {
         text: Text,
     },
+    /// Something worth knowing that needs no action (the account's Free Tier plan, say).
+    Note {
+        text: Text,
+    },
     /// The new key's secret: the front shows it once or stores it; it is never journaled.
     AccessKeyCreated {
         user: String,
@@ -397,6 +401,7 @@ impl Event {
                 format!("   ✓ {}: {}", resource.label(lang), c.join("; "))
             }
             Event::Warning { text } => format!("   ! {}", text.get(lang)),
+            Event::Note { text } => format!("   i {}", text.get(lang)),
             Event::AccessKeyCreated {
                 user,
                 access_key_id,

@@ -35,6 +35,12 @@ struct Record {
     intent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     session: Option<String>,
+    /// For an `intent` whose call is idempotent by token (RunInstances' ClientToken): the nonce the
+    /// token is made from. A retry of the same unanswered intent reuses it; a new intent (after a
+    /// rollback, say) gets a new one, because EC2 remembers a token for at least 24 hours after the
+    /// instance is gone and would hand back the old, terminated instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nonce: Option<String>,
     ts: u64,
 }
 
@@ -44,6 +50,8 @@ pub struct Entry {
     pub res: Res,
     /// False when only the intent was written: the call may or may not have taken effect.
     pub confirmed: bool,
+    /// The intent's idempotency nonce, while the intent is unanswered.
+    pub nonce: Option<String>,
 }
 
 pub struct Journal {
@@ -158,6 +166,7 @@ impl Journal {
                     res: None,
                     intent: None,
                     session: Some(j.session.clone()),
+                    nonce: None,
                     ts: now(),
                 };
                 j.write(&rec).map_err(|e| {
@@ -185,18 +194,43 @@ impl Journal {
 
     /// Written and fsynced before the create call.
     pub fn intent(&mut self, res: &Res) -> std::io::Result<()> {
+        self.write_intent(res, None)
+    }
+
+    /// Like `intent`, for a call made idempotent by a client token: returns the nonce to build the
+    /// token from — the one of this same intent if it is still unanswered (a retry after a crash or a
+    /// lost answer must get the original result back), a new random one otherwise.
+    pub fn intent_with_nonce(&mut self, res: &Res) -> std::io::Result<String> {
+        let nonce = match self.live.get(&res.key()) {
+            Some(Entry {
+                confirmed: false,
+                nonce: Some(n),
+                ..
+            }) => n.clone(),
+            _ => new_nonce(),
+        };
+        self.write_intent(res, Some(nonce.clone()))?;
+        Ok(nonce)
+    }
+
+    fn write_intent(&mut self, res: &Res, nonce: Option<String>) -> std::io::Result<()> {
         let rec = Record {
             op: Op::Intent,
             res: Some(res.clone()),
             intent: None,
             session: None,
+            nonce: nonce.clone(),
             ts: now(),
         };
         self.write(&rec)?;
-        self.live.entry(res.key()).or_insert(Entry {
+        let e = self.live.entry(res.key()).or_insert(Entry {
             res: res.clone(),
             confirmed: false,
+            nonce: None,
         });
+        if !e.confirmed {
+            e.nonce = nonce;
+        }
         Ok(())
     }
 
@@ -207,6 +241,7 @@ impl Journal {
             res: Some(result.clone()),
             intent: Some(intent.key()),
             session: None,
+            nonce: None,
             ts: now(),
         };
         self.write(&rec)?;
@@ -216,6 +251,7 @@ impl Journal {
             Entry {
                 res: result.clone(),
                 confirmed: true,
+                nonce: None,
             },
         );
         Ok(())
@@ -228,6 +264,7 @@ impl Journal {
             res: Some(res.clone()),
             intent: None,
             session: None,
+            nonce: None,
             ts: now(),
         };
         self.write(&rec)?;
@@ -307,10 +344,14 @@ fn apply(live: &mut BTreeMap<String, Entry>, session: &mut Option<String>, r: Re
         (Op::Session, _) if session.is_none() => *session = r.session,
         (Op::Session, _) => {}
         (Op::Intent, Some(res)) => {
-            live.entry(res.key()).or_insert(Entry {
+            let e = live.entry(res.key()).or_insert(Entry {
                 res,
                 confirmed: false,
+                nonce: None,
             });
+            if !e.confirmed && r.nonce.is_some() {
+                e.nonce = r.nonce;
+            }
         }
         (Op::Created, Some(res)) => {
             if let Some(k) = r.intent {
@@ -321,6 +362,7 @@ fn apply(live: &mut BTreeMap<String, Entry>, session: &mut Option<String>, r: Re
                 Entry {
                     res,
                     confirmed: true,
+                    nonce: None,
                 },
             );
         }
@@ -329,6 +371,14 @@ fn apply(live: &mut BTreeMap<String, Entry>, session: &mut Option<String>, r: Re
         }
         _ => {}
     }
+}
+
+/// 128 random bits in hex: 32 ASCII characters, so `pasos-<nonce>` stays within EC2's 64-character
+/// ClientToken limit whatever the resource's name.
+fn new_nonce() -> String {
+    use rand::Rng;
+    let n: u128 = rand::rng().random();
+    format!("{n:032x}")
 }
 
 fn new_session_id() -> String {
@@ -373,6 +423,38 @@ mod tests {
             live.iter()
                 .any(|e| e.res == Res::Bucket { name: "b".into() } && !e.confirmed)
         );
+    }
+
+    #[test]
+    fn a_nonce_is_reused_only_to_retry_the_same_unanswered_intent() {
+        let d = tempfile::tempdir().unwrap();
+        let i = Res::Instance {
+            name: "web".into(),
+            id: None,
+        };
+        let first;
+        {
+            let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+            first = j.intent_with_nonce(&i).unwrap();
+            assert_eq!(first.len(), 32);
+            assert!(first.is_ascii());
+        }
+        // A crash before the answer: the next run retries the same intent with the same nonce.
+        let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        assert_eq!(j.live()[0].nonce.as_deref(), Some(first.as_str()));
+        assert_eq!(j.intent_with_nonce(&i).unwrap(), first);
+        let done = Res::Instance {
+            name: "web".into(),
+            id: Some("i-1".into()),
+        };
+        j.created(&i, &done).unwrap();
+        j.deleted(&done).unwrap();
+        // After a rollback, a new launch is a new intent: a new nonce, so EC2 launches a new instance.
+        let second = j.intent_with_nonce(&i).unwrap();
+        assert_ne!(second, first);
+        drop(j);
+        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        assert_eq!(j.live()[0].nonce.as_deref(), Some(second.as_str()));
     }
 
     #[test]

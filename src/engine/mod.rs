@@ -3,6 +3,7 @@
 //! It knows no terminal: the wizard and the headless CLI both watch the same `Event`s.
 
 pub mod event;
+pub mod instance_type;
 pub mod journal;
 mod owner;
 pub mod preflight;
@@ -10,6 +11,7 @@ pub mod rollback;
 pub mod secrets;
 mod steps_ec2;
 mod steps_iam;
+mod steps_instance;
 mod steps_keys;
 mod steps_lambda;
 
@@ -178,6 +180,38 @@ impl Ctx {
     where
         F: std::future::Future<Output = Result<Res, CloudError>>,
     {
+        self.ensure_with(step, res, exists, false, |_| create).await
+    }
+
+    /// `ensure` for a create call made idempotent by a client token (RunInstances): `create` gets
+    /// the intent's nonce, the same one when retrying the same unanswered intent, a new one for a
+    /// new intent (see `Journal::intent_with_nonce`).
+    pub async fn ensure_idempotent<F, Fut>(
+        &self,
+        step: Step,
+        res: Res,
+        exists: bool,
+        create: F,
+    ) -> R<Res>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Res, CloudError>>,
+    {
+        self.ensure_with(step, res, exists, true, create).await
+    }
+
+    async fn ensure_with<F, Fut>(
+        &self,
+        step: Step,
+        res: Res,
+        exists: bool,
+        idempotent: bool,
+        create: F,
+    ) -> R<Res>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Res, CloudError>>,
+    {
         if exists {
             if self.holds(&res) {
                 self.check_ours(&res).await?;
@@ -204,8 +238,13 @@ impl Ctx {
                 en: format!("{label} already exists and pasos did not create it: choose another name (pasos never adopts what it did not make)").into(),
             });
         }
-        self.with_journal(|j| j.intent(&res))?;
-        match create.await {
+        let nonce = if idempotent {
+            self.with_journal(|j| j.intent_with_nonce(&res))?
+        } else {
+            self.with_journal(|j| j.intent(&res))?;
+            String::new()
+        };
+        match create(nonce).await {
             Ok(result) => {
                 self.with_journal(|j| j.created(&res, &result))?;
                 self.count(true);
@@ -316,11 +355,28 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
             any_s3,
             true,
         );
-        let (roles_ok, buckets_ok) = tokio::join!(roles, buckets);
+        // Everything step 3 needs but the role (VPC, groups, type, AMI) is prepared meanwhile.
+        let prepare = run_step(ctx, Step::Ec2, steps_ec2::prepare(ctx, lp), any_ec2, true);
+        let (roles_ok, buckets_ok, prepared) = tokio::join!(roles, buckets, prepare);
         if !roles_ok {
             return false;
         }
-        let ec2 = step(ctx, Step::Ec2, steps_ec2::instances(ctx, lp), any_ec2, true);
+        let ec2 = async {
+            match prepared {
+                Ran::Skipped => true,
+                Ran::Failed => false,
+                Ran::Done(p) => {
+                    step(
+                        ctx,
+                        Step::Ec2,
+                        steps_instance::launch(ctx, lp, &p),
+                        true,
+                        false,
+                    )
+                    .await
+                }
+            }
+        };
         let lambda = async {
             buckets_ok
                 && step(
@@ -348,6 +404,13 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
     ok
 }
 
+/// How a step went: not needed by the plan, done (with what it produced), or failed (reported).
+enum Ran<T> {
+    Skipped,
+    Done(T),
+    Failed,
+}
+
 async fn step(
     ctx: &Ctx,
     s: Step,
@@ -355,8 +418,18 @@ async fn step(
     any: bool,
     announce: bool,
 ) -> bool {
+    !matches!(run_step(ctx, s, fut, any, announce).await, Ran::Failed)
+}
+
+async fn run_step<T>(
+    ctx: &Ctx,
+    s: Step,
+    fut: impl std::future::Future<Output = R<T>>,
+    any: bool,
+    announce: bool,
+) -> Ran<T> {
     if !any {
-        return true;
+        return Ran::Skipped;
     }
     if announce {
         ctx.emit(Event::StepStarted {
@@ -365,11 +438,11 @@ async fn step(
         });
     }
     match fut.await {
-        Ok(()) => true,
+        Ok(t) => Ran::Done(t),
         Err(error) => {
             tracing::warn!(step = ?s, error = %error, "step failed");
             ctx.emit(Event::Failed { step: s, error });
-            false
+            Ran::Failed
         }
     }
 }

@@ -129,8 +129,8 @@ pub async fn check(
             async move {
                 match cloud.bucket_owner(&b.name).await {
                     Ok(Some(false)) => Some(PlanProblem::new(format!("bucket[{i}].name"), &b.name, tr!(
-                        es: "otra cuenta ya usa ese nombre de bucket (los nombres de S3 son globales)",
-                        en: "another account already uses that bucket name (S3 names are global)"
+                        es: "ese nombre de bucket está ocupado: lo usa otra cuenta, o es tuyo en otra región (los nombres de S3 son globales)",
+                        en: "that bucket name is taken: another account uses it, or it is yours in another region (S3 names are global)"
                     ))),
                     Ok(Some(true)) if !ours => Some(PlanProblem::new(format!("bucket[{i}].name"), &b.name, taken())),
                     _ => None,
@@ -214,6 +214,23 @@ pub async fn check(
         );
     }
     for (i, inst) in plan.instances.iter().enumerate() {
+        // The type must exist here, run AL2023, and be free-tier eligible unless the plan accepts
+        // the cost: refused now, before anything is created.
+        checks.push(
+            async move {
+                super::instance_type::choose(cloud, inst)
+                    .await
+                    .err()
+                    .map(|t| {
+                        PlanProblem::new(
+                            format!("instance[{i}].instance_type"),
+                            &inst.instance_type,
+                            t,
+                        )
+                    })
+            }
+            .boxed(),
+        );
         let res = Res::Instance {
             name: inst.name.clone(),
             id: None,

@@ -1,14 +1,29 @@
-//! Step 3: security groups in the default VPC, then the instance — AL2023 through SSM for the type's
-//! architecture, IMDSv2, the role's instance profile, user data in base64, tags at creation — waited
-//! until running and read back.
+//! Step 3, first half: what an instance needs that does not depend on step 1 — the default VPC,
+//! the security groups (created, opened, read back), the instance type (free-tier rules), the AL2023
+//! AMI for its architecture, user data, a new key pair. It runs beside the role step; then
+//! `steps_instance` launches once the role's instance profile exists.
 
+use super::instance_type::Chosen;
 use super::{Ctx, Event, R, Res, Step, ce, expect};
-use crate::plan::LoadedPlan;
 use crate::plan::validate::{ingress_port, read_user_data};
+use crate::plan::{Instance, LoadedPlan, SecurityGroup};
 use crate::tr;
 use base64::Engine;
 use std::collections::HashMap;
-use std::time::Duration;
+
+/// One instance, ready to launch.
+pub struct Ready {
+    pub chosen: Chosen,
+    pub ami: String,
+    pub sg_ids: Vec<String>,
+    /// Base64, as RunInstances takes it.
+    pub user_data: Option<String>,
+}
+
+/// Everything step 3 prepared, in plan order.
+pub struct Prepared {
+    pub instances: Vec<Ready>,
+}
 
 pub async fn default_vpc(ctx: &Ctx) -> R<String> {
     ctx.api("ec2", "DescribeVpcs", "isDefault=true");
@@ -20,317 +35,161 @@ pub async fn default_vpc(ctx: &Ctx) -> R<String> {
     })
 }
 
-pub async fn instances(ctx: &Ctx, lp: &LoadedPlan) -> R<()> {
+pub async fn prepare(ctx: &Ctx, lp: &LoadedPlan) -> R<Prepared> {
     let plan = &lp.plan;
-    let vpc = default_vpc(ctx).await?;
-    let mut sg_ids: HashMap<String, String> = HashMap::new();
-    for sg in &plan.security_groups {
-        ctx.api("ec2", "DescribeSecurityGroups", &sg.name);
-        let found = ctx
-            .cloud
-            .find_security_group(&sg.name, &vpc)
-            .await
-            .map_err(ce)?;
-        ctx.api("ec2", "CreateSecurityGroup", &sg.name);
-        let intent = Res::SecurityGroup {
-            name: sg.name.clone(),
-            id: None,
-        };
-        let res = ctx
-            .ensure(Step::Ec2, intent, found.is_some(), async {
-                let id = ctx
-                    .cloud
-                    .create_security_group(&sg.name, &sg.description, &vpc, &ctx.session)
-                    .await?;
-                Ok(Res::SecurityGroup {
-                    name: sg.name.clone(),
-                    id: Some(id),
-                })
-            })
-            .await?;
-        let id = match (res, found) {
-            (Res::SecurityGroup { id: Some(id), .. }, _) => id,
-            (_, Some((id, _))) => id,
-            _ => match ctx
-                .cloud
-                .find_security_group(&sg.name, &vpc)
-                .await
-                .map_err(ce)?
-            {
-                Some((id, _)) => id,
-                None => {
-                    return Err(
-                        tr!(es: "grupo de seguridad {vpc} no encontrado", en: "security group not found in {vpc}"),
-                    );
-                }
-            },
-        };
-        let ports: Vec<u16> = sg.ingress.iter().filter_map(|e| ingress_port(e)).collect();
-        ctx.api("ec2", "AuthorizeSecurityGroupIngress", &id);
-        let open = ctx.cloud.open_ports_of(&id).await.map_err(ce)?;
-        let missing: Vec<u16> = ports
-            .iter()
-            .copied()
-            .filter(|p| !open.contains(p))
-            .collect();
-        if !missing.is_empty() {
-            ctx.cloud.open_ports(&id, &missing).await.map_err(ce)?;
+    // The account's Free Tier plan is information for the learner, asked beside the first read.
+    let (vpc, account_plan) = tokio::join!(default_vpc(ctx), async {
+        if plan.instances.is_empty() {
+            None
+        } else {
+            ctx.cloud.account_plan().await
         }
-        let open = ctx.cloud.open_ports_of(&id).await.map_err(ce)?;
-        let mut checks = Vec::new();
-        for p in &ports {
-            checks.push(expect(
-                open.contains(p),
-                tr!(es: "puerto {p} abierto a 0.0.0.0/0", en: "port {p} open to 0.0.0.0/0"),
-            )?);
+    });
+    if let Some(p) = account_plan {
+        ctx.emit(Event::Note {
+            text: super::instance_type::plan_note(&p),
+        });
+    }
+    let vpc = vpc?;
+    // The groups, and each instance's type and AMI, do not depend on each other.
+    let groups = async {
+        let mut ids: HashMap<String, String> = HashMap::new();
+        for sg in &plan.security_groups {
+            ids.insert(sg.name.clone(), security_group(ctx, sg, &vpc).await?);
         }
-        ctx.verified(
-            Step::Ec2,
-            Res::SecurityGroup {
-                name: sg.name.clone(),
-                id: Some(id.clone()),
-            },
-            checks,
-        );
-        sg_ids.insert(sg.name.clone(), id);
+        R::Ok(ids)
+    };
+    let types = futures::future::join_all(plan.instances.iter().map(|i| type_and_ami(ctx, i)));
+    let (groups, types) = tokio::join!(groups, types);
+    let groups = groups?;
+    let mut instances = Vec::new();
+    for (inst, t) in plan.instances.iter().zip(types) {
+        let (chosen, ami) = t?;
+        let mut sg_ids = Vec::new();
+        for s in &inst.security_groups {
+            match groups.get(s) {
+                Some(id) => sg_ids.push(id.clone()),
+                None => match ctx.cloud.find_security_group(s, &vpc).await.map_err(ce)? {
+                    Some((id, _)) => sg_ids.push(id),
+                    None => {
+                        return Err(
+                            tr!(es: "el grupo de seguridad {s} no existe", en: "security group {s} does not exist"),
+                        );
+                    }
+                },
+            }
+        }
+        let user_data = read_user_data(lp, &inst.user_data)?
+            .map(|s| base64::engine::general_purpose::STANDARD.encode(s));
+        if !inst.key_pair.is_empty() {
+            key_pair(ctx, &inst.key_pair).await?;
+        }
+        instances.push(Ready {
+            chosen,
+            ami,
+            sg_ids,
+            user_data,
+        });
     }
-    for inst in &plan.instances {
-        instance(ctx, lp, inst, &vpc, &sg_ids).await?;
-    }
-    Ok(())
+    Ok(Prepared { instances })
 }
 
-async fn instance(
-    ctx: &Ctx,
-    lp: &LoadedPlan,
-    inst: &crate::plan::Instance,
-    vpc: &str,
-    sg_ids: &HashMap<String, String>,
-) -> R<()> {
-    let it = &inst.instance_type;
-    ctx.api("ec2", "DescribeInstanceTypes", it);
-    let Some((arch, free)) = ctx.cloud.instance_type_info(it).await.map_err(ce)? else {
-        return Err(
-            tr!(es: "el tipo {it} no existe en esta región", en: "instance type {it} is not offered in this region"),
-        );
-    };
-    if !free {
-        ctx.api("ec2", "DescribeInstanceTypes", "free-tier-eligible=true");
-        let eligible = ctx.cloud.free_tier_types().await.unwrap_or_default();
-        let names = eligible.join(", ");
+/// The type to launch (free-tier rules) and the AL2023 AMI for its architecture.
+async fn type_and_ami(ctx: &Ctx, inst: &Instance) -> R<(Chosen, String)> {
+    ctx.api("ec2", "DescribeInstanceTypes", &inst.instance_type);
+    let chosen = super::instance_type::choose(&ctx.cloud, inst).await?;
+    let it = &chosen.instance_type;
+    if !chosen.free_tier {
         ctx.warn(tr!(
-            es: "{it} no entra en la capa gratuita de esta cuenta (cuentas creadas desde el 15-07-2025 usan t3.micro). Tipos gratuitos aquí: {names}",
-            en: "{it} is not free-tier eligible in this account (accounts created since 2025-07-15 use t3.micro). Free-tier types here: {names}"
+            es: "{it} no es de la capa gratuita: el plan acepta su coste (allow_paid); se cobra por segundo mientras esté en marcha, termínala al acabar",
+            en: "{it} is not free tier: the plan accepts its cost (allow_paid); it is billed per second while running, terminate it when done"
         ));
     }
     let ami = if inst.ami == "al2023" {
         ctx.api("ssm", "GetParameter", "al2023-ami-kernel-default");
-        ctx.cloud.al2023_ami(&arch).await.map_err(ce)?
+        ctx.cloud.al2023_ami(chosen.arch).await.map_err(ce)?
     } else {
         inst.ami.clone()
     };
-    let mut ids = Vec::new();
-    for s in &inst.security_groups {
-        match sg_ids.get(s) {
-            Some(id) => ids.push(id.clone()),
-            None => match ctx.cloud.find_security_group(s, vpc).await.map_err(ce)? {
-                Some((id, _)) => ids.push(id),
-                None => {
-                    return Err(
-                        tr!(es: "el grupo de seguridad {s} no existe", en: "security group {s} does not exist"),
-                    );
-                }
-            },
-        }
-    }
-    let user_data = read_user_data(lp, &inst.user_data)?
-        .map(|s| base64::engine::general_purpose::STANDARD.encode(s));
-    if !inst.key_pair.is_empty() {
-        key_pair(ctx, &inst.key_pair).await?;
-    }
-    let key = if inst.key_pair.is_empty() {
-        None
-    } else {
-        Some(inst.key_pair.as_str())
-    };
-    let profile = if inst.role.is_empty() {
-        None
-    } else {
-        Some(inst.role.as_str())
-    };
-    if let Some(p) = profile {
-        wait_profile(ctx, p).await?;
-    }
-    ctx.api("ec2", "DescribeInstances", &inst.name);
-    let existing = ctx.cloud.find_instances(&inst.name).await.map_err(ce)?;
-    let ours = existing
-        .iter()
-        .find(|i| i.session_tag.as_deref() == Some(ctx.session.as_str()));
-    let exists = !existing.is_empty();
-    let intent = Res::Instance {
-        name: inst.name.clone(),
+    Ok((chosen, ami))
+}
+
+/// A security group in the VPC with its ports open to the world, read back; returns its id.
+async fn security_group(ctx: &Ctx, sg: &SecurityGroup, vpc: &str) -> R<String> {
+    ctx.api("ec2", "DescribeSecurityGroups", &sg.name);
+    let found = ctx
+        .cloud
+        .find_security_group(&sg.name, vpc)
+        .await
+        .map_err(ce)?;
+    ctx.api("ec2", "CreateSecurityGroup", &sg.name);
+    let intent = Res::SecurityGroup {
+        name: sg.name.clone(),
         id: None,
     };
-    if exists && ours.is_none() {
-        let n = &inst.name;
-        return Err(
-            tr!(es: "ya hay una instancia llamada {n} que no creó pasos", en: "an instance named {n} exists that pasos did not create"),
-        );
-    }
-    ctx.api("ec2", "RunInstances", &inst.name);
     let res = ctx
-        .ensure(Step::Ec2, intent, ours.is_some(), async {
-            let id = run_with_profile_retry(ctx, inst, &ami, &ids, profile, key, user_data.clone())
+        .ensure(Step::Ec2, intent, found.is_some(), async {
+            let id = ctx
+                .cloud
+                .create_security_group(&sg.name, &sg.description, vpc, &ctx.session)
                 .await?;
-            Ok(Res::Instance {
-                name: inst.name.clone(),
+            Ok(Res::SecurityGroup {
+                name: sg.name.clone(),
                 id: Some(id),
             })
         })
         .await?;
-    let id = match res {
-        Res::Instance { id: Some(id), .. } => id,
-        _ => ours.map(|o| o.id.clone()).unwrap_or_default(),
+    let id = match (res, &found) {
+        (Res::SecurityGroup { id: Some(id), .. }, _) => id,
+        (_, Some((id, _))) => id.clone(),
+        _ => match ctx
+            .cloud
+            .find_security_group(&sg.name, vpc)
+            .await
+            .map_err(ce)?
+        {
+            Some((id, _)) => id,
+            None => {
+                let n = &sg.name;
+                return Err(
+                    tr!(es: "el grupo de seguridad {n} no aparece en la VPC {vpc}", en: "security group {n} is not in VPC {vpc}"),
+                );
+            }
+        },
     };
-    // A retried RunInstances whose first answer was lost may have launched a twin (the client token
-    // prevents it on AWS; emulators ignore it). Same name, same session tag, not the journaled id:
-    // ours, and unwanted.
-    let twins: Vec<String> = ctx
-        .cloud
-        .find_instances(&inst.name)
-        .await
-        .map_err(ce)?
-        .into_iter()
-        .filter(|i| i.session_tag.as_deref() == Some(ctx.session.as_str()) && i.id != id)
-        .map(|i| i.id)
+    let ports: Vec<u16> = sg.ingress.iter().filter_map(|e| ingress_port(e)).collect();
+    ctx.api("ec2", "AuthorizeSecurityGroupIngress", &id);
+    // A group made just now has no rules yet: nothing to read before opening its ports.
+    let open = if found.is_some() {
+        ctx.cloud.open_ports_of(&id).await.map_err(ce)?
+    } else {
+        Vec::new()
+    };
+    let missing: Vec<u16> = ports
+        .iter()
+        .copied()
+        .filter(|p| !open.contains(p))
         .collect();
-    for twin in twins {
-        ctx.warn(tr!(
-            es: "{twin} es un duplicado de {id} lanzado por un reintento: lo termino",
-            en: "{twin} is a duplicate of {id} launched by a retry: terminating it"
-        ));
-        ctx.api("ec2", "TerminateInstances", &twin);
-        ctx.cloud.terminate_and_wait(&twin).await.map_err(ce)?;
+    if !missing.is_empty() {
+        ctx.cloud.open_ports(&id, &missing).await.map_err(ce)?;
     }
-    ctx.emit(Event::Waiting { what: tr!(es: "esperando a que {id} esté en marcha (hasta 10 min)", en: "waiting for {id} to be running (up to 10 min)") });
-    ctx.cloud.wait_running(&id).await.map_err(ce)?;
-    let info = ctx
-        .cloud
-        .describe_instance(&id)
-        .await
-        .map_err(ce)?
-        .ok_or_else(|| tr!(es: "{id} desapareció", en: "{id} vanished"))?;
-    let mut checks = vec![
-        expect(info.state == "running", tr!(es: "en marcha", en: "running"))?,
-        expect(info.image_id == ami, tr!(es: "AMI {ami}", en: "AMI {ami}"))?,
-        expect(
-            info.instance_type == *it,
-            tr!(es: "tipo {it}", en: "type {it}"),
-        )?,
-    ];
-    if let Some(p) = profile {
-        let ok = info
-            .profile_arn
-            .as_deref()
-            .is_some_and(|a| a.ends_with(&format!("/{p}")));
+    let open = ctx.cloud.open_ports_of(&id).await.map_err(ce)?;
+    let mut checks = Vec::new();
+    for p in &ports {
         checks.push(expect(
-            ok,
-            tr!(es: "perfil de instancia {p}", en: "instance profile {p}"),
-        )?);
-    }
-    for sg in &ids {
-        checks.push(expect(
-            info.security_groups.contains(sg),
-            tr!(es: "grupo de seguridad {sg}", en: "security group {sg}"),
-        )?);
-    }
-    if !inst.subnet.is_empty() {
-        let sn = &inst.subnet;
-        checks.push(expect(
-            info.subnet_id.as_deref() == Some(sn.as_str()),
-            tr!(es: "en la subred {sn}", en: "in subnet {sn}"),
+            open.contains(p),
+            tr!(es: "puerto {p} abierto a 0.0.0.0/0", en: "port {p} open to 0.0.0.0/0"),
         )?);
     }
     ctx.verified(
         Step::Ec2,
-        Res::Instance {
-            name: inst.name.clone(),
+        Res::SecurityGroup {
+            name: sg.name.clone(),
             id: Some(id.clone()),
         },
         checks,
     );
-    ctx.emit(Event::InstanceRunning {
-        name: inst.name.clone(),
-        id,
-        public_ip: info.public_ip,
-        public_dns: info.public_dns,
-    });
-    Ok(())
-}
-
-/// IAM is eventually consistent: a just-created instance profile may not be visible yet. Waits with
-/// bounded backoff until GetInstanceProfile shows it with its role.
-async fn wait_profile(ctx: &Ctx, p: &str) -> R<()> {
-    let mut delay = Duration::from_millis(500);
-    for _ in 0..10 {
-        if ctx
-            .cloud
-            .instance_profile_roles(p)
-            .await
-            .map_err(ce)?
-            .is_some_and(|r| !r.is_empty())
-        {
-            return Ok(());
-        }
-        ctx.emit(Event::Waiting { what: tr!(es: "esperando a que IAM propague el perfil {p}", en: "waiting for IAM to propagate profile {p}") });
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(8));
-    }
-    Err(
-        tr!(es: "el perfil de instancia {p} no existe o no tiene rol", en: "instance profile {p} does not exist or has no role"),
-    )
-}
-
-/// RunInstances, retried (bounded) on "Invalid IAM Instance Profile" while EC2 catches up with IAM.
-async fn run_with_profile_retry(
-    ctx: &Ctx,
-    inst: &crate::plan::Instance,
-    ami: &str,
-    ids: &[String],
-    profile: Option<&str>,
-    key: Option<&str>,
-    user_data: Option<String>,
-) -> Result<String, crate::cloud::CloudError> {
-    let mut delay = Duration::from_secs(2);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match ctx
-            .cloud
-            .run_instance(
-                &inst.name,
-                ami,
-                &inst.instance_type,
-                ids,
-                profile,
-                key,
-                (!inst.subnet.is_empty()).then_some(inst.subnet.as_str()),
-                user_data.clone(),
-                &ctx.session,
-            )
-            .await
-        {
-            Err(crate::cloud::CloudError::Service { msg, .. })
-                if msg.contains("Instance Profile") && attempt < 8 =>
-            {
-                ctx.emit(Event::Waiting { what: tr!(es: "EC2 aún no ve el perfil de instancia; reintento", en: "EC2 does not see the instance profile yet; retrying") });
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(15));
-                let _ = &msg;
-            }
-            other => return other,
-        }
-    }
+    Ok(id)
 }
 
 /// Uses an existing key pair, or creates it as the console's "Create new key pair" does: the private

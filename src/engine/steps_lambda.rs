@@ -3,20 +3,22 @@
 
 use super::{Ctx, Event, R, Res, Step, ce, expect};
 use crate::cloud::s3::LambdaRule;
+use crate::cloud::settle::{Rule, settle};
 use crate::loopcheck;
 use crate::plan::{Lambda, Plan};
 use crate::tr;
 use std::collections::HashMap;
 
 pub async fn buckets(ctx: &Ctx, plan: &Plan) -> R<()> {
+    let on_wait = |r: Rule| ctx.emit(Event::Waiting { what: r.waiting() });
     for b in &plan.buckets {
         ctx.api("s3", "HeadBucket", &b.name);
         let owner = ctx.cloud.bucket_owner(&b.name).await.map_err(ce)?;
         if owner == Some(false) {
             let n = &b.name;
             return Err(tr!(
-                es: "el nombre de bucket {n} ya lo usa otra cuenta (los nombres son globales): elige otro",
-                en: "bucket name {n} is taken by another account (names are global): choose another"
+                es: "el nombre de bucket {n} está ocupado: lo usa otra cuenta, o es tuyo en otra región (los nombres de S3 son globales): elige otro",
+                en: "bucket name {n} is taken: another account uses it, or it is yours in another region (S3 names are global): choose another"
             ));
         }
         ctx.api("s3", "CreateBucket", &b.name);
@@ -27,7 +29,9 @@ pub async fn buckets(ctx: &Ctx, plan: &Plan) -> R<()> {
             },
             owner == Some(true),
             async {
-                ctx.cloud.create_bucket(&b.name, &ctx.session).await?;
+                ctx.cloud
+                    .create_bucket(&b.name, &ctx.session, &on_wait)
+                    .await?;
                 Ok(Res::Bucket {
                     name: b.name.clone(),
                 })
@@ -37,19 +41,20 @@ pub async fn buckets(ctx: &Ctx, plan: &Plan) -> R<()> {
         for f in &b.folders {
             // A "folder" in the console is an empty object whose key ends in '/'. One already there
             // is left alone: putting it again (a re-apply) would fire the bucket's trigger on it.
-            let there = ctx
-                .cloud
-                .list_objects(&b.name, f)
-                .await
-                .map_err(ce)?
-                .iter()
-                .any(|(k, _)| k == f);
+            let there = settle(Rule::NewBucket, &on_wait, || {
+                ctx.cloud.list_objects(&b.name, f)
+            })
+            .await
+            .map_err(ce)?
+            .iter()
+            .any(|(k, _)| k == f);
             if !there {
                 ctx.api("s3", "PutObject", &format!("{}/{f}", b.name));
-                ctx.cloud
-                    .put_bytes(&b.name, f, Vec::new(), None)
-                    .await
-                    .map_err(ce)?;
+                settle(Rule::NewBucket, &on_wait, || {
+                    ctx.cloud.put_bytes(&b.name, f, Vec::new(), None)
+                })
+                .await
+                .map_err(ce)?;
             }
         }
         let mut checks = vec![tr!(es: "el bucket responde", en: "bucket answers")];
@@ -145,18 +150,21 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
         existing.is_some(),
         async {
             ctx.cloud
-                .create_function(crate::cloud::lambda::NewFunction {
-                    name,
-                    runtime: &l.runtime,
-                    handler: &l.handler,
-                    role_arn: &role_arn,
-                    zip,
-                    arch: &l.architecture,
-                    memory_mb: l.memory_mb as i32,
-                    timeout_s: l.timeout_s as i32,
-                    env: environment(l),
-                    session: &ctx.session,
-                })
+                .create_function(
+                    crate::cloud::lambda::NewFunction {
+                        name,
+                        runtime: &l.runtime,
+                        handler: &l.handler,
+                        role_arn: &role_arn,
+                        zip,
+                        arch: &l.architecture,
+                        memory_mb: l.memory_mb as i32,
+                        timeout_s: l.timeout_s as i32,
+                        env: environment(l),
+                        session: &ctx.session,
+                    },
+                    &|r| ctx.emit(Event::Waiting { what: r.waiting() }),
+                )
                 .await?;
             Ok(Res::Function { name: name.clone() })
         },
@@ -290,7 +298,9 @@ async fn trigger(
     };
     ctx.ensure(Step::BucketLambda, note.clone(), present, async {
         ctx.cloud
-            .merge_notification(bucket, id, Some(&rule))
+            .merge_notification_settled(bucket, id, Some(&rule), &|r| {
+                ctx.emit(Event::Waiting { what: r.waiting() })
+            })
             .await?;
         Ok(note.clone())
     })

@@ -93,6 +93,10 @@ pub struct Instance {
     /// A subnet of the default VPC (`subnet-…`); empty for "no preference", as in the walkthrough.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subnet: String,
+    /// Accept the cost of an instance type that is not free-tier eligible in this account. Without
+    /// it pasos refuses such a type before creating anything (cost safety by default).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_paid: bool,
 }
 
 /// Paso 4: the photo bucket.
@@ -187,9 +191,14 @@ fn default_ami() -> String {
     "al2023".into()
 }
 /// The walkthrough's type; validation warns and names the eligible one when this account differs.
+/// `free-tier`: the account's first free-tier-eligible type (t2.micro on accounts from before
+/// 2025-07-15, t3.micro on the 2025 free plan), resolved when the plan runs.
 pub fn default_instance_type() -> String {
-    "t2.micro".into()
+    FREE_TIER.into()
 }
+
+/// The `instance_type` value that means "whatever this account runs for free".
+pub const FREE_TIER: &str = "free-tier";
 fn default_folders() -> Vec<String> {
     vec!["input/".into()]
 }

@@ -284,23 +284,24 @@ fn check_ec2(lp: &LoadedPlan, f: &mut Findings, ext: &mut Vec<ExternalRef>) {
             ));
         }
         let it = &inst.instance_type;
-        let it_ok = it.split_once('.').is_some_and(|(fam, size)| {
-            !fam.is_empty()
-                && !size.is_empty()
-                && fam
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && size
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
+        let it_ok = it == crate::plan::model::FREE_TIER
+            || it.split_once('.').is_some_and(|(fam, size)| {
+                !fam.is_empty()
+                    && !size.is_empty()
+                    && fam
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && size
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            });
         if !it_ok {
             f.problems.push(PlanProblem::new(
                 format!("instance[{i}].instance_type"),
                 it,
                 tr!(
-                    es: "un tipo de instancia se escribe familia.tamaño, como t3.micro",
-                    en: "an instance type is family.size, like t3.micro"
+                    es: "un tipo de instancia se escribe familia.tamaño, como t3.micro, o \"free-tier\" (el gratuito de la cuenta)",
+                    en: "an instance type is family.size, like t3.micro, or \"free-tier\" (the account's free one)"
                 ),
             ));
         }

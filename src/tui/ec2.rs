@@ -24,6 +24,7 @@ pub const KEY_PAIR: usize = 7;
 pub const SUBNET: usize = 8;
 
 pub const TYPES: &[&str] = &[
+    crate::plan::model::FREE_TIER,
     "t2.micro",
     "t3.micro",
     "t3.small",
@@ -56,6 +57,8 @@ pub struct Ec2Screen {
     pub base_dir: PathBuf,
     pub free_tier: Vec<String>,
     pub running: Option<(String, Option<String>, Option<String>)>,
+    /// The plan's acceptance of a paid instance type (kept as the plan says).
+    pub allow_paid: bool,
 }
 
 impl Ec2Screen {
@@ -115,6 +118,7 @@ impl Ec2Screen {
             base_dir: lp.base_dir.clone(),
             free_tier: Vec::new(),
             running: None,
+            allow_paid: i.is_some_and(|i| i.allow_paid),
         }
     }
 
@@ -181,6 +185,7 @@ impl Ec2Screen {
                 role: self.form.get(ROLE).trim().into(),
                 user_data: self.form.get(USER_DATA).trim().into(),
                 subnet: self.form.get(SUBNET).trim().into(),
+                allow_paid: self.allow_paid,
             },
         )
     }
@@ -279,7 +284,10 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
         if i != TYPE || free.is_empty() {
             return None;
         }
-        Some(if free.iter().any(|t| t == v) {
+        Some(if v == crate::plan::model::FREE_TIER {
+            let first = &free[0];
+            tr!(es: "✓ el gratuito de tu cuenta: {first}", en: "✓ your account's free one: {first}")
+        } else if free.iter().any(|t| t == v) {
             Text::fixed("✓ capa gratuita", "✓ free tier")
         } else {
             Text::fixed("✗ fuera de la capa gratuita", "✗ not free tier")
@@ -341,6 +349,9 @@ mod tests {
         for _ in 0..3 {
             a.update(key(KeyCode::Tab));
         }
+        assert_eq!(a.ec2.form.get(TYPE), crate::plan::model::FREE_TIER);
+        a.update(key(KeyCode::Right));
+        assert_eq!(a.ec2.form.get(TYPE), "t2.micro");
         a.update(key(KeyCode::Right));
         assert_eq!(a.ec2.form.get(TYPE), "t3.micro");
         a.ec2.form.fields[PORTS].value = "http, telnet".into();

@@ -111,6 +111,7 @@ pub mod testing {
         let e = |res: Res| Entry {
             res,
             confirmed: true,
+            nonce: None,
         };
         vec![
             e(Res::Role {
@@ -139,6 +140,7 @@ pub mod testing {
                     id: None,
                 },
                 confirmed: false,
+                nonce: None,
             },
         ]
     }

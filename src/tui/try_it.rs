@@ -133,7 +133,7 @@ pub async fn run(cloud: &Cloud, job: Job) -> Result<Outcome, Text> {
     }
     let elapsed_ms = t0.elapsed().as_millis();
     let logs = cloud
-        .function_logs(&job.function, start_ms)
+        .wait_function_logs(&job.function, start_ms, Duration::from_secs(30))
         .await
         .unwrap_or_default();
     let (output_key, output_size) = match found {

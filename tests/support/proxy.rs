@@ -16,6 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+#[path = "realism.rs"]
+pub mod realism;
+
 /// One kind of fault. Several can be combined; for one request the first that applies wins, in
 /// the order `AnswerLostAt`, `ResetEvery`, `FailEvery`, `ThrottleEvery`.
 #[derive(Clone, Debug)]
@@ -51,6 +54,8 @@ pub struct ProxyConfig {
     pub deadline: Duration,
     /// See `Fault::AnswerLostAt`.
     pub freeze_after_lost: bool,
+    /// Real AWS behaviours the emulator skips (`realism.rs`), applied to every request.
+    pub realism: Option<Arc<realism::Realism>>,
 }
 
 impl ProxyConfig {
@@ -65,6 +70,7 @@ impl ProxyConfig {
             max_requests: 2_000,
             deadline: Duration::from_secs(600),
             freeze_after_lost: false,
+            realism: None,
         }
     }
 }
@@ -449,6 +455,18 @@ fn forward(s: &Shared, req: &Request) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The answer to a request: the realism layer's own when it has one, else the emulator's, seen by
+/// the realism layer on its way back (an empty answer: lost on the way, the connection just closes).
+fn upstream(s: &Shared, req: &Request) -> io::Result<Vec<u8>> {
+    match &s.cfg.realism {
+        Some(r) => match r.before(req) {
+            realism::Verdict::Answer(a) => Ok(a),
+            realism::Verdict::Forward => forward(s, req).map(|a| r.after(req, a)),
+        },
+        None => forward(s, req),
+    }
+}
+
 fn error_response(req: &Request, status: u16, throttle: bool) -> Vec<u8> {
     let svc = req.service();
     let rid = "fault-injected-0000";
@@ -613,7 +631,7 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
             sock.write_all(&error_response(&req, status, true))?
         }
         Fate::AnswerLost => {
-            let answer = forward(s, &req);
+            let answer = upstream(s, &req);
             if s.cfg.freeze_after_lost {
                 s.frozen.store(true, Ordering::SeqCst);
             }
@@ -628,7 +646,7 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
             let _ = sock.shutdown(Shutdown::Both);
         }
         _ => {
-            let answer = forward(s, &req)?;
+            let answer = upstream(s, &req)?;
             sock.write_all(&answer)?;
             sock.flush()?;
             let _ = sock.shutdown(Shutdown::Write);
