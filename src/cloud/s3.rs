@@ -5,7 +5,7 @@ use super::{Cloud, CloudError, sdk};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Event as S3Event, FilterRule,
     FilterRuleName, LambdaFunctionConfiguration, NotificationConfiguration,
-    NotificationConfigurationFilter, S3KeyFilter, Tag,
+    NotificationConfigurationFilter, S3KeyFilter, Tag, Tagging,
 };
 
 /// One Lambda rule of a bucket's notification configuration.
@@ -68,6 +68,29 @@ impl Cloud {
             async move { req.send().await.map_err(sdk("CreateBucket")).map(|_| ()) }
         })
         .await?;
+        // An endpoint that ignores tags at creation (moto, older S3-compatible stores) gets them the
+        // old way, on the bucket just made.
+        let tagged = settle(Rule::NewBucket, on_wait, || self.bucket_session_tag(name)).await?;
+        if tagged.as_deref() != Some(session) {
+            let tagging =
+                Tagging::builder()
+                    .tag_set(tag)
+                    .build()
+                    .map_err(|e| CloudError::Other {
+                        op: "Tagging",
+                        msg: e.to_string(),
+                    })?;
+            settle(Rule::NewBucket, on_wait, || async {
+                self.s3
+                    .put_bucket_tagging()
+                    .bucket(name)
+                    .tagging(tagging.clone())
+                    .send()
+                    .await
+                    .map_err(sdk("PutBucketTagging"))
+            })
+            .await?;
+        }
         Ok(())
     }
 

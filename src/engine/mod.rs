@@ -5,6 +5,7 @@
 pub mod event;
 pub mod instance_type;
 pub mod journal;
+mod keep;
 mod owner;
 pub mod preflight;
 pub mod rollback;
@@ -17,6 +18,7 @@ mod steps_lambda;
 
 pub use event::{Event, Events, Res, Secret, Step};
 pub use journal::Journal;
+pub use keep::{SecretItem, SecretSink};
 
 use crate::cloud::{Cloud, CloudError};
 use crate::i18n::Text;
@@ -29,53 +31,6 @@ pub type R<T> = Result<T, Text>;
 /// Where the bundled resizer's zip comes from (the wizard builds it in the background; tests and the
 /// CLI call `resizer_pkg::package`).
 pub type ZipProvider = Arc<dyn Fn() -> Result<Vec<u8>, Text> + Send + Sync>;
-
-/// A secret the engine just received and AWS will never show again.
-#[derive(Clone, Debug)]
-pub enum SecretItem {
-    AccessKey {
-        user: String,
-        access_key_id: String,
-        secret: Secret,
-    },
-    ConsolePassword {
-        user: String,
-        password: Secret,
-        sign_in_url: String,
-    },
-}
-
-impl SecretItem {
-    /// The event that shows it to the fronts (the wizard shows it once; the CLI prints no secret).
-    pub fn event(&self) -> Event {
-        match self.clone() {
-            SecretItem::AccessKey {
-                user,
-                access_key_id,
-                secret,
-            } => Event::AccessKeyCreated {
-                user,
-                access_key_id,
-                secret_access_key: secret,
-            },
-            SecretItem::ConsolePassword {
-                user,
-                password,
-                sign_in_url,
-            } => Event::ConsolePassword {
-                user,
-                password,
-                sign_in_url,
-            },
-        }
-    }
-}
-
-/// Where a front keeps secrets (the CLI: the credentials file and 0600 files). The engine calls it
-/// before it records the resource as created and before any event about it, so a front that stopped
-/// reading events (a closed pipe) cannot lose a secret. `Ok` says where it went; `Err` means it
-/// could not be kept, and the engine deletes what the secret unlocks.
-pub type SecretSink = Arc<dyn Fn(&SecretItem) -> Result<Text, Text> + Send + Sync>;
 
 /// Everything one run shares: the clients, the journal, the event channel, who we are.
 pub struct Ctx {
@@ -125,19 +80,6 @@ impl Ctx {
     pub fn with_secret_sink(mut self, sink: SecretSink) -> Ctx {
         self.secret_sink = Some(sink);
         self
-    }
-
-    /// Hands a new secret to the front's sink, synchronously with the run. `Ok(Some(where))` when it
-    /// was saved, `Ok(None)` when the front keeps secrets from the events alone.
-    async fn keep_secret(&self, item: &SecretItem) -> R<Option<Text>> {
-        let Some(sink) = self.secret_sink.clone() else {
-            return Ok(None);
-        };
-        let item = item.clone();
-        tokio::task::spawn_blocking(move || sink(&item))
-            .await
-            .map_err(|e| Text::same(e.to_string()))?
-            .map(Some)
     }
 
     pub fn emit(&self, e: Event) {
