@@ -6,7 +6,13 @@ pub mod cli;
 #[cfg(feature = "full")]
 pub mod cloud;
 #[cfg(feature = "full")]
+pub mod cost;
+#[cfg(feature = "full")]
+pub mod diagram;
+#[cfg(feature = "full")]
 pub mod engine;
+#[cfg(feature = "full")]
+pub mod export;
 pub mod i18n;
 #[cfg(feature = "full")]
 pub mod logging;

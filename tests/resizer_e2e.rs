@@ -1,7 +1,10 @@
 //! The photo resizer end to end in the sandbox: a plan with a bucket, a role, the bundled resizer and
 //! its trigger is applied; photos uploaded under `input/` come back resized under `output/` with the
-//! right dimensions, aspect ratio and orientation; keys outside `input/` and non-images leave no
-//! output; no output triggers the function again (invocations counted in its logs).
+//! right dimensions, aspect ratio and orientation; keys with `..`, `+`, `%2B`, spaces and non-ASCII
+//! come back under the literally same name; keys outside `input/` and non-images leave no output, a
+//! non-image is skipped (no failed invocation, so no Lambda retry); a PNG whose header promises more
+//! pixels than the function's memory (the plan's 256 MB, passed on by Lambda) is refused with that
+//! reason; no output triggers the function again (invocations counted in its logs).
 
 mod support;
 use pasos::cloud::Cloud;
@@ -71,6 +74,40 @@ fn with_orientation(jpeg: Vec<u8>, orientation: u16) -> Vec<u8> {
     out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
     out.extend_from_slice(&app1);
     out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// A PNG header promising an 8000×8000 RGB image (384 MB decoded) followed by a token of data:
+/// the resizer must refuse it from the header alone, naming the function's memory.
+fn png_bomb_header() -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let body = [kind, data].concat();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&8000u32.to_be_bytes());
+    ihdr.extend_from_slice(&8000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, deflate, no interlace
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &[0x78, 0x01]);
+    chunk(b"IEND", &[]);
     out
 }
 
@@ -167,6 +204,24 @@ async fn photos_under_input_come_back_resized_under_output() {
             jpeg(&rgb(2000, 1000), false),
             "image/jpeg",
         ),
+        // Hostile keys: S3 keys are opaque strings, so each must come back under the same name
+        // (the event URL-encodes them: `+` for a space, `%2B` for a `+`, `%25` for a `%`).
+        (
+            "input/a/../b.jpg",
+            jpeg(&rgb(1100, 700), false),
+            "image/jpeg",
+        ),
+        (
+            "input/más fotos/niño 1+1=2.jpg",
+            jpeg(&rgb(1100, 700), false),
+            "image/jpeg",
+        ),
+        (
+            "input/100%2B.jpg",
+            jpeg(&rgb(1100, 700), false),
+            "image/jpeg",
+        ),
+        ("input/bomba.png", png_bomb_header(), "image/png"),
     ];
     let start_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -187,6 +242,9 @@ async fn photos_under_input_come_back_resized_under_output() {
         "output/grafico.png",
         "output/grande-progresiva.jpg",
         "output/pequena.jpg",
+        "output/a/../b.jpg",
+        "output/más fotos/niño 1+1=2.jpg",
+        "output/100%2B.jpg",
     ];
     let have = wait_outputs(&cloud, &expected).await;
     for k in expected {
@@ -220,6 +278,28 @@ async fn photos_under_input_come_back_resized_under_output() {
         (800, 600),
         "never upscaled"
     );
+    for k in [
+        "output/a/../b.jpg",
+        "output/más fotos/niño 1+1=2.jpg",
+        "output/100%2B.jpg",
+    ] {
+        assert_eq!(dims(&get(&cloud, k).await), (1024, 652), "{k}");
+    }
+    let head = cloud
+        .s3
+        .head_object()
+        .bucket(BUCKET)
+        .key("output/más fotos/niño 1+1=2.jpg")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        head.metadata()
+            .and_then(|m| m.get("source-key"))
+            .map(String::as_str),
+        Some("input/m%C3%A1s fotos/ni%C3%B1o 1+1=2.jpg"),
+        "the source key, percent-encoded where S3 metadata cannot carry it"
+    );
     // Orientation 6: stored 1600×900 displays as 900×1600 rotated clockwise, so the stored top-left
     // (red) ends up top-right.
     let rot = jpeg_pixels(&get(&cloud, "output/girada.jpg").await);
@@ -246,16 +326,16 @@ async fn photos_under_input_come_back_resized_under_output() {
         .unwrap();
     assert_eq!(head.content_type(), Some("image/jpeg"));
 
-    // Invocations: one per upload under input/, none for the outputs. The non-image makes its
-    // invocation fail, and Lambda retries a failed asynchronous invocation up to twice: those
-    // retries are the only extra invocations allowed. Logs arrive a little later (bounded wait).
+    // Invocations: one per upload under input/, none for the outputs. The non-image is skipped,
+    // not failed: a failed invocation would be retried twice by Lambda. Logs arrive a little later
+    // (bounded wait).
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         let logs = cloud
             .function_logs("redimensionar", start_ms)
             .await
             .unwrap();
-        if logs.iter().filter(|l| l.starts_with("resized ")).count() >= 7 {
+        if logs.iter().filter(|l| l.starts_with("resized ")).count() >= 10 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -268,24 +348,35 @@ async fn photos_under_input_come_back_resized_under_output() {
         .unwrap();
     let all = logs.join("\n");
     let resized: Vec<&String> = logs.iter().filter(|l| l.starts_with("resized ")).collect();
-    assert_eq!(resized.len(), 7, "each photo resized exactly once:\n{all}");
+    assert_eq!(resized.len(), 10, "each photo resized exactly once:\n{all}");
     assert!(
         !all.contains("key=\"output/"),
         "an output triggered the function:\n{all}"
     );
-    let failed = logs
+    let skipped: Vec<&String> = logs
         .iter()
-        .filter(|l| l.starts_with("failed ") && l.contains("nota.txt"))
-        .count();
+        .filter(|l| l.starts_with("skipped ") && l.contains("nota.txt"))
+        .collect();
+    assert_eq!(
+        skipped.len(),
+        1,
+        "the non-image is logged once, with its key:\n{all}"
+    );
+    // The bomb is the only failure: refused from its header, the reason naming the memory the
+    // function was created with. Lambda may retry a failed invocation up to twice.
+    let failed: Vec<&String> = logs.iter().filter(|l| l.starts_with("failed ")).collect();
     assert!(
-        (1..=3).contains(&failed),
-        "the non-image is logged with its key:\n{all}"
+        (1..=3).contains(&failed.len())
+            && failed.iter().all(|l| l.contains("bomba.png")
+                && l.contains("8000x8000")
+                && l.contains("function's 256 MB of memory")),
+        "only the bomb fails, for lack of memory:\n{all}"
     );
     let starts = logs.iter().filter(|l| l.starts_with("START")).count();
     assert_eq!(
         starts,
-        7 + failed,
-        "invocations: 7 photos + the non-image and its retries:\n{all}"
+        11 + failed.len(),
+        "invocations: 10 photos + the non-image (no retry) + the bomb and its retries:\n{all}"
     );
 
     let r = run(sb.pasos().args(["rollback", "--yes"]));

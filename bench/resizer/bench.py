@@ -187,32 +187,23 @@ def gmean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bootstrap", required=True)
-    ap.add_argument("--photos", default=os.path.join(HERE, ".build", "photos"))
-    ap.add_argument("--out", default=os.path.join(HERE, ".build", "out"))
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--json", default=os.path.join(HERE, ".build", "results.json"))
-    args = ap.parse_args()
+def describe(src):
+    from PIL import Image
 
-    import photos
+    with Image.open(src) as im:
+        w, h = im.size
+        progressive = bool(im.info.get("progressive") or im.info.get("progression"))
+    return {"photo": os.path.basename(src), "mp": w * h / 1e6, "size": f"{w}x{h}",
+            "bytes": os.path.getsize(src), "progressive": progressive}
 
-    paths = photos.make_bench_set(args.photos)
-    os.makedirs(args.out, exist_ok=True)
+
+def bench_set(bootstrap, workers, paths, out_dir, runs):
+    """Every photo of one set: interleaved timings, peak RSS, PSNR; returns the rows."""
     cache, rows = {}, []
-    workers = {kind: PillowWorker(kind) for kind in ("plain", "tuned")}
     for src in paths:
-        name = os.path.basename(src)
-        from PIL import Image
-
-        with Image.open(src) as im:
-            w, h = im.size
-            progressive = bool(im.info.get("progressive") or im.info.get("progression"))
-        row = {"photo": name, "mp": w * h / 1e6, "size": f"{w}x{h}", "bytes": os.path.getsize(src),
-               "progressive": progressive}
-        times, dst = bench_photo(args.bootstrap, workers, src, args.out, args.runs)
-        rss = peak_rss(args.bootstrap, src, args.out)
+        row = describe(src)
+        times, dst = bench_photo(bootstrap, workers, src, out_dir, runs)
+        rss = peak_rss(bootstrap, src, out_dir)
         for impl in ("rust", "plain", "tuned"):
             out_img = load_rgb(dst[impl])
             ref = reference(src, out_img.size, cache)
@@ -223,14 +214,50 @@ def main():
         cache.clear()
         rows.append(row)
         r = row
-        print(f"{name}: rust {r['rust']['median_ms']:.1f} ms, plain {r['plain']['median_ms']:.1f} ms, "
+        print(f"{row['photo']}: rust {r['rust']['median_ms']:.1f} ms, plain {r['plain']['median_ms']:.1f} ms, "
               f"tuned {r['tuned']['median_ms']:.1f} ms", file=sys.stderr)
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bootstrap", required=True)
+    ap.add_argument("--set", choices=("real", "synthetic", "all"), default="all",
+                    help="real camera photos (Debian wallpaper packages), the generated ones, or both")
+    ap.add_argument("--only", default="", help="comma-separated photo names to keep (quick checks)")
+    ap.add_argument("--photos", default=os.path.join(HERE, ".build", "photos"))
+    ap.add_argument("--real", default=os.path.join(HERE, ".build", "real"))
+    ap.add_argument("--out", default=os.path.join(HERE, ".build", "out"))
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--json", default=os.path.join(HERE, ".build", "results.json"))
+    args = ap.parse_args()
+
+    sets = []
+    if args.set in ("real", "all"):
+        import real_photos
+
+        sets.append(("Real camera photos", real_photos.make_real_set(args.real)))
+    if args.set in ("synthetic", "all"):
+        import photos
+
+        sets.append(("Synthetic photos", photos.make_bench_set(args.photos)))
+    only = {n for n in args.only.split(",") if n}
+    os.makedirs(args.out, exist_ok=True)
+    workers = {kind: PillowWorker(kind) for kind in ("plain", "tuned")}
+    results = {}
+    for title, paths in sets:
+        paths = [p for p in paths if not only or os.path.basename(p) in only]
+        if paths:
+            results[title] = bench_set(args.bootstrap, workers, paths, args.out, args.runs)
     for wk in workers.values():
         wk.close()
 
     with open(args.json, "w") as f:
-        json.dump(rows, f, indent=2)
-    print(markdown(rows, args.runs))
+        json.dump(results, f, indent=2)
+    for title, rows in results.items():
+        print(f"### {title}\n")
+        print(markdown(rows, args.runs))
+        print()
 
 
 def markdown(rows, runs):
@@ -256,6 +283,23 @@ def markdown(rows, runs):
     m_tuned = gmean([r["tuned"]["min_ms"] / r["rust"]["min_ms"] for r in rows])
     lines += ["", f"Geometric mean speed-up (medians): **{g_plain:.2f}x** vs plain Pillow, "
                   f"**{g_tuned:.2f}x** vs tuned Pillow (best-of-{runs} times: {m_plain:.2f}x and {m_tuned:.2f}x)."]
+    for label, keep in (("baseline", False), ("progressive", True)):
+        sub = [r for r in rows if r["progressive"] == keep]
+        if sub and len(sub) < len(rows):
+            gp = gmean([r["plain"]["median_ms"] / r["rust"]["median_ms"] for r in sub])
+            gt = gmean([r["tuned"]["median_ms"] / r["rust"]["median_ms"] for r in sub])
+            lines.append(f"{label.capitalize()} photos only ({len(sub)}): {gp:.2f}x vs plain, {gt:.2f}x vs tuned.")
+    worst = min(rows, key=lambda r: r["tuned"]["median_ms"] / r["rust"]["median_ms"])
+    lines.append(f"Slowest against tuned Pillow: {worst['photo']}, "
+                 f"{worst['tuned']['median_ms'] / worst['rust']['median_ms']:.2f}x.")
+    gap = min(rows, key=lambda r: r["rust"]["psnr"] - max(r["plain"]["psnr"], r["tuned"]["psnr"]))
+    lines.append(f"Largest PSNR gap to the better Pillow output: {gap['photo']}, "
+                 f"{gap['rust']['psnr'] - max(gap['plain']['psnr'], gap['tuned']['psnr']):+.2f} dB.")
+    base_rss = [r["rust"]["rss_mib"] for r in rows if not r["progressive"]]
+    prog_rss = [r["rust"]["rss_mib"] for r in rows if r["progressive"]]
+    if base_rss:
+        lines.append(f"Peak RSS of the Rust process: baseline photos {min(base_rss):.1f}-{max(base_rss):.1f} MiB"
+                     + (f", progressive {min(prog_rss):.1f}-{max(prog_rss):.1f} MiB." if prog_rss else "."))
     return "\n".join(lines)
 
 

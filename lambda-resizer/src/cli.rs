@@ -1,9 +1,11 @@
-//! Local mode: `bootstrap resize IN OUT [options]` and `bootstrap --help`.
+//! Local mode: `bootstrap resize IN OUT [options]`, `bootstrap preview` (a small RGB copy for the
+//! wizard's terminal view) and `bootstrap --help`.
 //!
 //! Argument parsing is hand-written on purpose: clap would add ~300 KB and measurable start-up time
 //! to a binary whose whole job on Lambda is to start fast.
 
 use std::ffi::OsString;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -18,6 +20,7 @@ Outside Lambda (no AWS_LAMBDA_RUNTIME_API) it resizes a local file:
 
 Usage:
   bootstrap resize IN OUT [--max-width W] [--max-height H] [--quality Q]
+  bootstrap preview --cols C --rows R IN
   bootstrap --help | --version
 
 Options:
@@ -26,6 +29,8 @@ Options:
   --quality Q      JPEG quality 1-100 (default 85)
 
 The format is detected from the content and kept. Images are never upscaled.
+`preview` writes the image, oriented and shrunk to fit C × 2R pixels (a terminal cell holds two
+pixels), to stdout as a binary PPM whose `# WxH` comment gives the original size; IN `-` is stdin.
 Exit status: 0 done, 1 the image could not be read/decoded/written, 2 bad arguments.";
 
 /// What the command line asks for.
@@ -38,6 +43,11 @@ pub enum Command {
         output: PathBuf,
         params: ResizeParams,
     },
+    Preview {
+        input: PathBuf,
+        cols: u32,
+        rows: u32,
+    },
 }
 
 /// Parses the arguments (without the program name).
@@ -48,6 +58,7 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some("-V" | "--version") => return Ok(Command::Version),
         Some("resize") => {}
+        Some("preview") => return parse_preview(it),
         _ => return Err(format!("unknown command {first:?}")),
     }
     let mut params = ResizeParams::default();
@@ -96,6 +107,32 @@ pub fn parse(args: &[OsString]) -> Result<Command, String> {
     }
 }
 
+fn parse_preview<'a>(mut it: impl Iterator<Item = &'a OsString>) -> Result<Command, String> {
+    let (mut cols, mut rows, mut input) = (None, None, None);
+    while let Some(arg) = it.next() {
+        let text = arg.to_string_lossy();
+        match text.as_ref() {
+            "--cols" | "--rows" => {
+                let v = it.next().ok_or_else(|| format!("{text} needs a value"))?;
+                let n = number(&text, &v.to_string_lossy(), 1000)?;
+                if text == "--cols" {
+                    cols = Some(n)
+                } else {
+                    rows = Some(n)
+                }
+            }
+            _ if input.is_none() && (text == "-" || !text.starts_with("--")) => {
+                input = Some(PathBuf::from(arg))
+            }
+            _ => return Err(format!("unexpected argument {text:?}")),
+        }
+    }
+    match (cols, rows, input) {
+        (Some(cols), Some(rows), Some(input)) => Ok(Command::Preview { input, cols, rows }),
+        _ => Err("preview needs --cols C --rows R and IN".into()),
+    }
+}
+
 fn number(name: &str, value: &str, max: u32) -> Result<u32, String> {
     match value.parse::<u32>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
@@ -121,6 +158,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             output,
             params,
         }) => run_resize(&input, &output, &params),
+        Ok(Command::Preview { input, cols, rows }) => run_preview(&input, cols, rows),
         Err(e) => {
             eprintln!("error: {e}\n\n{USAGE}");
             ExitCode::from(2)
@@ -137,7 +175,9 @@ fn run_resize(input: &PathBuf, output: &PathBuf, params: &ResizeParams) -> ExitC
             return ExitCode::FAILURE;
         }
     };
-    let resized = match resize(&data, params) {
+    let in_bytes = data.len();
+    // Handed over: the resizer frees the encoded photo once decoded (a lower peak RSS).
+    let resized = match resize(data, params) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {}: {e}", input.display());
@@ -153,13 +193,67 @@ fn run_resize(input: &PathBuf, output: &PathBuf, params: &ResizeParams) -> ExitC
         input.display(),
         resized.format.name(),
         resized.original,
-        data.len(),
+        in_bytes,
         output.display(),
         resized.resized,
         resized.bytes.len(),
         started.elapsed().as_millis()
     );
     ExitCode::SUCCESS
+}
+
+/// The resizer's own pipeline (orientation included) to a small JPEG, then plain RGB as PPM.
+fn run_preview(input: &PathBuf, cols: u32, rows: u32) -> ExitCode {
+    let mut data = Vec::new();
+    let read = if input.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut data).map(|_| ())
+    } else {
+        std::fs::read(input).map(|d| data = d)
+    };
+    if let Err(e) = read {
+        eprintln!("error: cannot read {}: {e}", input.display());
+        return ExitCode::FAILURE;
+    }
+    let params = ResizeParams {
+        max_width: cols,
+        max_height: rows * 2,
+        jpeg_quality: 95,
+    };
+    let rgb = resize(&data, &params).and_then(|r| {
+        let decode = |e: String| crate::ResizeError::Decode(e);
+        // pitch is width × 3: turbojpeg::decompress allocates the rows packed.
+        let (w, h, raw) = if r.format == crate::Format::Jpeg {
+            let i = turbojpeg::decompress(&r.bytes, turbojpeg::PixelFormat::RGB)
+                .map_err(|e| decode(e.to_string()))?;
+            (i.width as u32, i.height as u32, i.pixels)
+        } else {
+            let i = image::load_from_memory(&r.bytes)
+                .map_err(|e| decode(e.to_string()))?
+                .to_rgb8();
+            (i.width(), i.height(), i.into_raw())
+        };
+        Ok((r.original, w, h, raw))
+    });
+    let (original, w, h, raw) = match rgb {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {}: {e}", input.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = format!(
+        "P6\n# {}x{}\n{} {}\n255\n",
+        original.width, original.height, w, h
+    )
+    .into_bytes();
+    out.extend_from_slice(&raw);
+    match std::io::stdout().lock().write_all(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the preview: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +288,20 @@ mod tests {
             }
         );
         assert_eq!(parse(&args(&["--help"])).unwrap(), Command::Help);
+    }
+
+    #[test]
+    fn parses_preview() {
+        assert_eq!(
+            parse(&args(&["preview", "--cols", "64", "--rows", "24", "-"])).unwrap(),
+            Command::Preview {
+                input: "-".into(),
+                cols: 64,
+                rows: 24
+            }
+        );
+        assert!(parse(&args(&["preview", "--cols", "64", "a.jpg"])).is_err());
+        assert!(parse(&args(&["preview", "--cols", "0", "--rows", "2", "a.jpg"])).is_err());
     }
 
     #[test]

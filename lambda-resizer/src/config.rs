@@ -1,6 +1,7 @@
 //! Function configuration from the environment, the loop-safety rule, and which keys are processed
 //! and where their output goes.
 
+use crate::limits::Budget;
 use crate::resize::ResizeParams;
 
 /// Environment-driven configuration of the Lambda function.
@@ -11,6 +12,8 @@ pub struct Config {
     /// `None`: write into the bucket the event came from.
     pub output_bucket: Option<String>,
     pub params: ResizeParams,
+    /// Memory one image may use, from the function's configured memory.
+    pub budget: Budget,
 }
 
 impl Default for Config {
@@ -20,6 +23,7 @@ impl Default for Config {
             output_prefix: "output/".into(),
             output_bucket: None,
             params: ResizeParams::default(),
+            budget: Budget::UNLIMITED,
         }
     }
 }
@@ -32,7 +36,8 @@ pub enum Route {
 }
 
 impl Config {
-    /// Reads INPUT_PREFIX, OUTPUT_PREFIX, OUTPUT_BUCKET, MAX_WIDTH, MAX_HEIGHT and JPEG_QUALITY.
+    /// Reads INPUT_PREFIX, OUTPUT_PREFIX, OUTPUT_BUCKET, MAX_WIDTH, MAX_HEIGHT, JPEG_QUALITY and
+    /// Lambda's own AWS_LAMBDA_FUNCTION_MEMORY_SIZE.
     pub fn from_env() -> Result<Self, String> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -50,6 +55,7 @@ impl Config {
             }
         };
         let quality = number("JPEG_QUALITY", u32::from(d.params.jpeg_quality), 100)?;
+        let budget = Budget::from_lookup(&get)?;
         Ok(Self {
             // An explicitly empty prefix is meaningful ("whole bucket"), so only unset means default.
             input_prefix: get("INPUT_PREFIX").unwrap_or(d.input_prefix),
@@ -60,6 +66,7 @@ impl Config {
                 max_height: number("MAX_HEIGHT", d.params.max_height, 65_535)?,
                 jpeg_quality: u8::try_from(quality).unwrap_or(d.params.jpeg_quality),
             },
+            budget,
         })
     }
 
@@ -150,6 +157,9 @@ mod tests {
         assert!(config(&[("JPEG_QUALITY", "101")]).is_err());
         assert!(config(&[("MAX_WIDTH", "wide")]).is_err());
         assert!(config(&[("MAX_HEIGHT", "0")]).is_err());
+        let c = config(&[("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")]).unwrap();
+        assert_eq!(c.budget, Budget::for_memory_mb(512));
+        assert!(config(&[("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "big")]).is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Instant;
 use aws_lambda_events::event::s3::{S3Event, S3EventRecord};
 
 use crate::config::{Config, Route};
+use crate::error::ResizeError;
 use crate::keys;
 use crate::resize;
 
@@ -22,7 +23,13 @@ pub struct PutObject {
 
 /// The two S3 calls the function makes; real S3 in production, a map in unit tests.
 pub trait ObjectStore {
-    fn get(&self, bucket: &str, key: &str) -> impl Future<Output = Result<Vec<u8>, String>> + Send;
+    /// The object's bytes; an object over `max_bytes` is an error, found without reading it whole.
+    fn get(
+        &self,
+        bucket: &str,
+        key: &str,
+        max_bytes: Option<u64>,
+    ) -> impl Future<Output = Result<Vec<u8>, String>> + Send;
     fn put(&self, object: PutObject) -> impl Future<Output = Result<(), String>> + Send;
 }
 
@@ -63,8 +70,18 @@ pub async fn process_record<S: ObjectStore>(
         Route::Skip(reason) => return skipped(key, reason),
     };
 
+    // The event says how big the object is: one too large to decode in this function's memory is
+    // refused before it is downloaded (GetObject checks again, the event may be stale).
+    let max_bytes = config.budget.max_object_bytes();
+    let size = record.s3.object.size.and_then(|s| u64::try_from(s).ok());
+    if let (Some(size), Some(max)) = (size, max_bytes)
+        && size > max
+    {
+        return failed(key, too_big(size, max, config));
+    }
+
     let started = Instant::now();
-    let input = match store.get(bucket, &key).await {
+    let input = match store.get(bucket, &key, max_bytes).await {
         Ok(b) => b,
         Err(e) => {
             let reason = format!("GetObject s3://{bucket}/{key}: {e}");
@@ -72,13 +89,17 @@ pub async fn process_record<S: ObjectStore>(
         }
     };
     let resize_started = Instant::now();
-    let resized = match resize::resize(&input, &config.params) {
+    let in_bytes = input.len();
+    // Handed over, not lent: the JPEG path may edit the bytes in place instead of copying them.
+    let resized = match resize::resize_within(input, &config.params, config.budget) {
         Ok(r) => r,
+        // Someone dropped a PDF or a video in the folder: nothing to do, and not an error, or
+        // Lambda would retry the invocation twice for nothing.
+        Err(e @ ResizeError::NotAnImage) => return skipped(key, e.to_string()),
         Err(e) => return failed(key, e.to_string()),
     };
     let resize_ms = resize_started.elapsed().as_millis();
-    let (in_bytes, out_bytes) = (input.len(), resized.bytes.len());
-    drop(input);
+    let out_bytes = resized.bytes.len();
     let put = PutObject {
         bucket: out_bucket.clone(),
         key: out_key.clone(),
@@ -106,6 +127,18 @@ pub async fn process_record<S: ObjectStore>(
         key,
         output_key: out_key,
     }
+}
+
+/// Why an object is not downloaded.
+fn too_big(size: u64, max: u64, config: &Config) -> String {
+    let mb = |b: u64| b.div_ceil(1024 * 1024);
+    let memory = config.budget.memory_mb.unwrap_or_default();
+    format!(
+        "object is {} MB, more than the {} MB a function with {memory} MB of memory can resize \
+         (a quarter of its memory after the runtime's share; raise the Lambda's memory)",
+        mb(size),
+        mb(max)
+    )
 }
 
 fn skipped(key: String, reason: String) -> Outcome {

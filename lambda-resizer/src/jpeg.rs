@@ -1,6 +1,8 @@
 //! JPEG pipeline: libjpeg-turbo decode at a reduced DCT scale, Lanczos3 to the exact size, EXIF
 //! orientation, libjpeg-turbo encode (4:2:0) with the source's ICC profile carried over.
 
+use std::borrow::Cow;
+
 use image::{DynamicImage, GrayImage, RgbImage};
 use turbojpeg::{Colorspace, Compressor, Decompressor, PixelFormat, ScalingFactor, Subsamp};
 
@@ -8,20 +10,28 @@ use crate::error::ResizeError;
 use crate::format::Format;
 use crate::geometry::{self, Size};
 use crate::jpeg_meta;
-use crate::resize::{ResizeParams, Resized, check_pixels, lanczos, orient};
+use crate::limits::{Budget, Cost};
+use crate::progressive;
+use crate::resize::{ResizeParams, Resized, lanczos, orient};
 
 /// Progressive JPEGs with thousands of tiny scans are a known CPU-exhaustion trick; real encoders
 /// write fewer than 20. libjpeg-turbo's own documentation suggests a limit like this one.
 const SCAN_LIMIT: u32 = 500;
 
 /// Resizes a JPEG (baseline, progressive, grayscale or CMYK) and re-encodes it as JPEG.
-pub fn resize_jpeg(data: &[u8], params: &ResizeParams) -> Result<Resized, ResizeError> {
-    let meta = jpeg_meta::scan(data);
+pub fn resize_jpeg(
+    data: Cow<'_, [u8]>,
+    params: &ResizeParams,
+    budget: Budget,
+) -> Result<Resized, ResizeError> {
+    let (orientation, adobe) = {
+        let meta = jpeg_meta::scan(&data);
+        (meta.orientation, meta.adobe)
+    };
     let mut dec = Decompressor::new().map_err(decode_error)?;
-    let header = dec.read_header(data).map_err(decode_error)?;
+    let header = dec.read_header(&data).map_err(decode_error)?;
     let stored = Size::new(dim(header.width)?, dim(header.height)?);
-    check_pixels(stored)?;
-    let plan = geometry::plan(stored, meta.orientation, params.bound());
+    let plan = geometry::plan(stored, orientation, params.bound());
 
     // Lossless JPEG cannot be DCT-scaled; everything else is decoded no larger than needed.
     let num = if header.is_lossless {
@@ -33,6 +43,11 @@ pub fn resize_jpeg(data: &[u8], params: &ResizeParams) -> Result<Resized, Resize
     dec.set_scaling_factor(factor).map_err(decode_error)?;
     dec.set_scan_limit(SCAN_LIMIT).map_err(decode_error)?;
     let scaled = header.scaled(factor);
+    let data = if header.is_progressive {
+        progressive::prune(data, progressive::policy(num))
+    } else {
+        data
+    };
 
     let (format, channels) = match header.colorspace {
         Colorspace::Gray => (PixelFormat::GRAY, 1),
@@ -40,6 +55,13 @@ pub fn resize_jpeg(data: &[u8], params: &ResizeParams) -> Result<Resized, Resize
         Colorspace::CMYK | Colorspace::YCCK => (PixelFormat::CMYK, 4),
         _ => (PixelFormat::RGB, 3),
     };
+    let cost = Cost::jpeg(
+        num,
+        channels as u64,
+        header.is_progressive,
+        sampled_components_x4(&header),
+    );
+    budget.check(stored, cost, data.len())?;
     let pitch = scaled.width * channels;
     let mut pixels = vec![0u8; pitch * scaled.height];
     let target = turbojpeg::Image {
@@ -49,31 +71,39 @@ pub fn resize_jpeg(data: &[u8], params: &ResizeParams) -> Result<Resized, Resize
         height: scaled.height,
         format,
     };
-    match dec.decompress(data, target) {
+    match dec.decompress(&data, target) {
         Ok(()) => {}
         Err(e) if is_benign_warning(&e) => {}
         Err(e) => return Err(decode_error(e)),
     }
-    // Frees libjpeg's coefficient buffers (the bulk of a progressive decode) before resizing.
+    // Frees libjpeg's coefficient buffers (the bulk of a progressive decode) before resizing, and,
+    // when the bytes were handed over, the encoded photo too: only its ICC profile is still needed.
     drop(dec);
+    let icc: Vec<Vec<u8>> = jpeg_meta::scan(&data)
+        .icc_segments
+        .iter()
+        .map(|s| s.to_vec())
+        .collect();
+    drop(data);
 
     let (w, h) = (dim(scaled.width)?, dim(scaled.height)?);
     let bad_buffer = || ResizeError::Decode("decoded buffer has the wrong size".into());
     let img = match channels {
         1 => DynamicImage::ImageLuma8(GrayImage::from_raw(w, h, pixels).ok_or_else(bad_buffer)?),
         4 => DynamicImage::ImageRgb8(
-            RgbImage::from_raw(w, h, cmyk_to_rgb(&pixels, meta.adobe)).ok_or_else(bad_buffer)?,
+            RgbImage::from_raw(w, h, cmyk_to_rgb(&pixels, adobe)).ok_or_else(bad_buffer)?,
         ),
         _ => DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, pixels).ok_or_else(bad_buffer)?),
     };
-    let img = orient(lanczos(img, plan.stored_target)?, meta.orientation);
+    let img = orient(lanczos(img, plan.stored_target)?, orientation);
     let bytes = encode(&img, params.jpeg_quality)?;
     // A CMYK profile would be wrong for the RGB output; for RGB/gray, keeping the profile keeps the
     // colours (phones shoot Display P3, which looks washed out when read as sRGB).
     let bytes = if channels == 4 {
         bytes
     } else {
-        jpeg_meta::insert_segments(bytes, &meta.icc_segments)
+        let icc: Vec<&[u8]> = icc.iter().map(Vec::as_slice).collect();
+        jpeg_meta::insert_segments(bytes, &icc)
     };
     Ok(Resized {
         format: Format::Jpeg,
@@ -112,6 +142,19 @@ pub fn encode(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, ResizeError> {
         .map_err(encode_error)?;
     c.set_subsamp(subsamp).map_err(encode_error)?;
     c.compress_to_vec(image).map_err(encode_error)
+}
+
+/// Components at full resolution ×4 (4:2:0 YCbCr = 1 + ¼ + ¼ → 6), for the coefficient buffer of a
+/// progressive decode. Unknown layouts count as four full components, the most a JPEG here can have.
+fn sampled_components_x4(header: &turbojpeg::DecompressHeader) -> u64 {
+    match (header.colorspace, header.subsamp) {
+        (Colorspace::Gray, _) => 4,
+        (Colorspace::CMYK | Colorspace::YCCK, _) => 16,
+        (_, Subsamp::None) => 12,
+        (_, Subsamp::Sub2x1 | Subsamp::Sub1x2) => 8,
+        (_, Subsamp::Sub2x2 | Subsamp::Sub4x1 | Subsamp::Sub1x4) => 6,
+        _ => 16,
+    }
 }
 
 /// CMYK → RGB without a colour-management system: good enough for a thumbnail. Adobe applications

@@ -11,14 +11,20 @@ pub mod jpeg;
 pub mod jpeg_meta;
 pub mod keys;
 pub mod lambda;
+pub mod limits;
+pub mod progressive;
 pub mod raster;
 pub mod resize;
 pub mod s3;
+pub mod vertical;
 
 pub use error::ResizeError;
 pub use format::Format;
 pub use geometry::Size;
-pub use resize::{ResizeParams, Resized, resize};
+pub use limits::Budget;
+pub use resize::{ResizeParams, Resized, resize, resize_within};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_limits;

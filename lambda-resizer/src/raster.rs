@@ -11,7 +11,8 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use crate::error::ResizeError;
 use crate::format::Format;
 use crate::geometry::{self, Size};
-use crate::resize::{MAX_PIXELS, ResizeParams, Resized, check_pixels, lanczos, orient};
+use crate::limits::{Budget, Cost, MAX_PIXELS};
+use crate::resize::{ResizeParams, Resized, lanczos, orient};
 
 /// NeuQuant speed for GIF palettes: 1 is minutes-slow on a 1024² frame, 10 is the gif crate's
 /// recommended balance and visually indistinguishable on a thumbnail.
@@ -22,22 +23,30 @@ pub fn resize_raster(
     data: &[u8],
     format: Format,
     params: &ResizeParams,
+    budget: Budget,
 ) -> Result<Resized, ResizeError> {
     let image_format = match format {
         Format::Png => ImageFormat::Png,
         Format::WebP => ImageFormat::WebP,
         Format::Gif => ImageFormat::Gif,
-        Format::Jpeg => return crate::jpeg::resize_jpeg(data, params),
+        Format::Jpeg => return crate::jpeg::resize_jpeg(data.into(), params, budget),
     };
     let mut reader = ImageReader::with_format(Cursor::new(data), image_format);
     let mut limits = Limits::default();
-    // RGBA16 is the widest raster these formats decode to: 8 bytes per pixel.
-    limits.max_alloc = Some(MAX_PIXELS * 8);
+    // A second line of defence behind the check below: the decoder itself refuses to allocate more
+    // than the budget (RGBA16, 8 bytes per pixel, is the widest raster these formats decode to).
+    let encoded = data.len() as u64;
+    limits.max_alloc = Some(
+        budget
+            .image_bytes()
+            .map_or(MAX_PIXELS * 8, |b| b.saturating_sub(encoded)),
+    );
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
     let (w, h) = decoder.dimensions();
     let stored = Size::new(w, h);
-    check_pixels(stored)?;
+    let bytes_per_pixel = u64::from(decoder.color_type().bytes_per_pixel());
+    budget.check(stored, Cost::raster(bytes_per_pixel), data.len())?;
     // EXIF in PNG (eXIf) and WebP (EXIF chunk) is rare but phones do write it; GIF has none.
     let orientation = decoder.orientation().map(|o| o.to_exif()).unwrap_or(1);
     let img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;

@@ -29,8 +29,13 @@ impl S3Store {
 }
 
 impl ObjectStore for S3Store {
-    async fn get(&self, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
-        let out = self
+    async fn get(
+        &self,
+        bucket: &str,
+        key: &str,
+        max_bytes: Option<u64>,
+    ) -> Result<Vec<u8>, String> {
+        let mut out = self
             .client
             .get_object()
             .bucket(bucket)
@@ -38,8 +43,24 @@ impl ObjectStore for S3Store {
             .send()
             .await
             .map_err(|e| DisplayErrorContext(e).to_string())?;
-        let body = out.body.collect().await.map_err(|e| e.to_string())?;
-        Ok(Vec::from(body.into_bytes()))
+        let max = max_bytes.unwrap_or(u64::MAX);
+        let too_big = |n: u64| format!("object is over the {} MB limit ({n} bytes)", max >> 20);
+        let announced = out.content_length().and_then(|n| u64::try_from(n).ok());
+        if let Some(n) = announced.filter(|&n| n > max) {
+            return Err(too_big(n));
+        }
+        // Read chunk by chunk into one buffer of the announced size: collecting first and copying
+        // after would hold the photo twice at the peak, and the cap holds even if the length lied.
+        let capacity = announced.unwrap_or(0).min(max);
+        let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        while let Some(chunk) = out.body.next().await {
+            let chunk = chunk.map_err(|e| e.to_string())?;
+            body.extend_from_slice(&chunk);
+            if body.len() as u64 > max {
+                return Err(too_big(body.len() as u64));
+            }
+        }
+        Ok(body)
     }
 
     async fn put(&self, object: PutObject) -> Result<(), String> {

@@ -13,7 +13,7 @@ use crate::handler::{ObjectStore, Outcome, PutObject, process_event};
 use crate::{Format, ResizeError, ResizeParams, Size, jpeg_meta, resize};
 
 /// A smooth, photo-ish test pattern (gradients + a few edges) so that encoders behave normally.
-fn pattern(w: u32, h: u32) -> RgbImage {
+pub(crate) fn pattern(w: u32, h: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| {
         let r = (x * 255 / w.max(1)) as u8;
         let g = (y * 255 / h.max(1)) as u8;
@@ -22,7 +22,7 @@ fn pattern(w: u32, h: u32) -> RgbImage {
     })
 }
 
-fn jpeg(img: &RgbImage, progressive: bool) -> Vec<u8> {
+pub(crate) fn jpeg(img: &RgbImage, progressive: bool) -> Vec<u8> {
     let mut c = turbojpeg::Compressor::new().unwrap();
     c.set_quality(90).unwrap();
     c.set_progressive(progressive).unwrap();
@@ -185,10 +185,13 @@ fn exif_orientation_6_rotates_a_generated_jpeg() {
 fn non_images_and_corrupt_images_are_errors_not_panics() {
     let params = ResizeParams::default();
     assert_eq!(
-        resize(b"hello, world", &params).unwrap_err(),
+        resize(&b"hello, world"[..], &params).unwrap_err(),
         ResizeError::NotAnImage
     );
-    assert_eq!(resize(b"", &params).unwrap_err(), ResizeError::NotAnImage);
+    assert_eq!(
+        resize(&b""[..], &params).unwrap_err(),
+        ResizeError::NotAnImage
+    );
     let good = jpeg(&pattern(640, 480), false);
     let truncated = &good[..good.len() / 2];
     assert!(matches!(
@@ -199,25 +202,35 @@ fn non_images_and_corrupt_images_are_errors_not_panics() {
     let mut png = encoded(DynamicImage::ImageRgb8(pattern(64, 64)), ImageFormat::Png);
     png.truncate(60);
     assert!(resize(&png, &params).is_err());
-    assert!(resize(b"GIF89a\x01\x00", &params).is_err());
-    assert!(resize(b"RIFF\x10\0\0\0WEBPVP8 \0\0", &params).is_err());
+    assert!(resize(&b"GIF89a\x01\x00"[..], &params).is_err());
+    assert!(resize(&b"RIFF\x10\0\0\0WEBPVP8 \0\0"[..], &params).is_err());
 }
 
 /// An in-memory S3: objects by (bucket, key), and a log of the puts.
 #[derive(Default)]
-struct MemStore {
-    objects: Mutex<HashMap<(String, String), Vec<u8>>>,
-    puts: Mutex<Vec<PutObject>>,
+pub(crate) struct MemStore {
+    pub(crate) objects: Mutex<HashMap<(String, String), Vec<u8>>>,
+    pub(crate) puts: Mutex<Vec<PutObject>>,
 }
 
 impl ObjectStore for MemStore {
-    async fn get(&self, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
-        self.objects
+    async fn get(
+        &self,
+        bucket: &str,
+        key: &str,
+        max_bytes: Option<u64>,
+    ) -> Result<Vec<u8>, String> {
+        let data = self
+            .objects
             .lock()
             .unwrap()
             .get(&(bucket.to_string(), key.to_string()))
             .cloned()
-            .ok_or_else(|| "NoSuchKey".to_string())
+            .ok_or_else(|| "NoSuchKey".to_string())?;
+        match max_bytes {
+            Some(max) if data.len() as u64 > max => Err(format!("over {max} bytes")),
+            _ => Ok(data),
+        }
     }
 
     async fn put(&self, object: PutObject) -> Result<(), String> {
@@ -226,10 +239,15 @@ impl ObjectStore for MemStore {
     }
 }
 
-fn event(keys: &[&str]) -> S3Event {
+pub(crate) fn event(keys: &[&str]) -> S3Event {
+    let sized: Vec<(&str, u64)> = keys.iter().map(|k| (*k, 1)).collect();
+    event_sized(&sized)
+}
+
+pub(crate) fn event_sized(keys: &[(&str, u64)]) -> S3Event {
     let records: Vec<serde_json::Value> = keys
         .iter()
-        .map(|k| {
+        .map(|(k, size)| {
             serde_json::json!({
                 "eventVersion": "2.1",
                 "eventSource": "aws:s3",
@@ -243,7 +261,7 @@ fn event(keys: &[&str]) -> S3Event {
                     "s3SchemaVersion": "1.0",
                     "configurationId": "resize",
                     "bucket": {"name": "photos", "arn": "arn:aws:s3:::photos"},
-                    "object": {"key": k, "size": 1}
+                    "object": {"key": k, "size": size}
                 }
             })
         })
@@ -254,15 +272,20 @@ fn event(keys: &[&str]) -> S3Event {
 #[tokio::test]
 async fn one_bad_record_does_not_stop_the_others() {
     let store = MemStore::default();
+    let good = jpeg(&pattern(2048, 1536), true);
     {
         let mut objects = store.objects.lock().unwrap();
         objects.insert(
             ("photos".into(), "input/my photoñ.jpg".into()),
-            jpeg(&pattern(2048, 1536), true),
+            good.clone(),
         );
         objects.insert(
             ("photos".into(), "input/notes.txt".into()),
             b"not an image".to_vec(),
+        );
+        objects.insert(
+            ("photos".into(), "input/cut.jpg".into()),
+            good[..good.len() / 3].to_vec(),
         );
     }
     let ev = event(&[
@@ -270,10 +293,16 @@ async fn one_bad_record_does_not_stop_the_others() {
         "input/my+photo%C3%B1.jpg",
         "input/missing.jpg",
         "output/already-resized.jpg",
+        "input/cut.jpg",
     ]);
     let (outcomes, summary) = process_event(&store, &Config::default(), &ev).await;
 
-    assert!(matches!(&outcomes[0], Outcome::Failed { key, .. } if key == "input/notes.txt"));
+    // A non-image is no error: failing would only make Lambda retry it twice.
+    assert!(
+        matches!(&outcomes[0], Outcome::Skipped { key, reason } if key == "input/notes.txt" && reason.contains("not a JPEG")),
+        "{:?}",
+        outcomes[0]
+    );
     assert_eq!(
         outcomes[1],
         Outcome::Resized {
@@ -283,10 +312,11 @@ async fn one_bad_record_does_not_stop_the_others() {
     );
     assert!(matches!(&outcomes[2], Outcome::Failed { reason, .. } if reason.contains("NoSuchKey")));
     assert!(matches!(&outcomes[3], Outcome::Skipped { .. }));
+    assert!(matches!(&outcomes[4], Outcome::Failed { reason, .. } if reason.contains("decode")));
     let err = summary.unwrap_err();
-    assert!(err.starts_with("2 of 4 records failed"), "{err}");
+    assert!(err.starts_with("2 of 5 records failed"), "{err}");
     assert!(
-        err.contains("input/notes.txt") && err.contains("input/missing.jpg"),
+        err.contains("input/cut.jpg") && err.contains("input/missing.jpg"),
         "{err}"
     );
 
@@ -321,4 +351,29 @@ async fn looping_configuration_refuses_every_record() {
     assert!(matches!(&outcomes[0], Outcome::Failed { reason, .. } if reason.contains("refusing")));
     assert!(summary.is_err());
     assert!(store.puts.lock().unwrap().is_empty());
+}
+
+#[test]
+fn pruned_progressive_thumbnail_matches_the_baseline_one() {
+    // The same picture as baseline and as progressive JPEG: at 1/4 scale the progressive one loses
+    // its AC refinement scans (src/progressive.rs), and its thumbnail must still look the same.
+    let src = pattern(4096, 3072);
+    let thumb = |progressive: bool| {
+        let r = resize(jpeg(&src, progressive), &ResizeParams::default()).unwrap();
+        assert_eq!(r.resized, Size::new(1024, 768));
+        turbojpeg::decompress(&r.bytes, turbojpeg::PixelFormat::RGB).unwrap()
+    };
+    let (a, b) = (thumb(false), thumb(true));
+    let mse = a
+        .pixels
+        .iter()
+        .zip(&b.pixels)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum::<f64>()
+        / a.pixels.len() as f64;
+    let psnr = 10.0 * (255.0f64 * 255.0 / mse.max(1e-9)).log10();
+    assert!(
+        psnr > 40.0,
+        "pruned progressive vs baseline thumbnail: {psnr:.1} dB"
+    );
 }

@@ -296,20 +296,32 @@ pub async fn status(ctx: &Ctx, json: bool) -> u8 {
         let live = crate::engine::rollback::exists(&cloud, &e.res, journal.session()).await;
         rows.push((e, live));
     }
-    let mut out = Out::default();
+    // Cost awareness (issue #14): free tier, age and price per hour of each live resource.
+    let prices = crate::cost::prices();
+    let born: Vec<(Res, Option<u64>)> = rows
+        .iter()
+        .map(|(e, _)| (e.res.clone(), journal.since(&e.res)))
+        .collect();
+    let costs = crate::cost::assess(&cloud, &born, &prices).await;
     if json {
         let v: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(e, live)| serde_json::json!({"key": e.res.key(), "resource": e.res, "confirmed": e.confirmed, "exists": live}))
+            .zip(&costs)
+            .map(|((e, live), cost)| serde_json::json!({"key": e.res.key(), "resource": e.res, "confirmed": e.confirmed, "exists": live, "cost": cost}))
             .collect();
-        out.line(
-            &serde_json::json!({"account": account, "region": cloud.region, "session": journal.session(), "resources": v})
-                .to_string(),
+        let plan = cloud.account_plan().await;
+        let cost = crate::cost::summary_json(&costs, &prices, &cloud.region, plan.as_ref());
+        println!(
+            "{}",
+            serde_json::json!({"account": account, "region": cloud.region, "session": journal.session(), "resources": v, "cost": cost})
         );
     } else if rows.is_empty() {
-        out.line(tr!(es: "El diario está vacío", en: "The journal is empty").get(ctx.lang));
+        println!(
+            "{}",
+            tr!(es: "El diario está vacío", en: "The journal is empty").get(ctx.lang)
+        );
     } else {
-        for (e, live) in rows {
+        for ((e, live), cost) in rows.iter().zip(&costs) {
             let state = match (live, ctx.lang) {
                 (Some(true), Lang::Es) => "existe",
                 (Some(true), Lang::En) => "exists",
@@ -317,8 +329,21 @@ pub async fn status(ctx: &Ctx, json: bool) -> u8 {
                 (Some(false), Lang::En) => "gone",
                 (None, _) => "?",
             };
-            out.line(&format!("{:<60} {state}", e.res.label(ctx.lang)));
+            println!("{:<60} {state}", e.res.label(ctx.lang));
+            if crate::cost::billable(&e.res) {
+                println!("    {}", crate::cost::line(&e.res, cost, ctx.lang));
+            }
         }
+        let total: f64 = costs.iter().filter_map(|c| c.usd_per_hour).sum();
+        let x = crate::cost::usd(total, ctx.lang);
+        println!(
+            "{}",
+            tr!(es: "Coste estimado: ≈{x} USD/h.", en: "Estimated cost: ≈{x} USD/h.").get(ctx.lang)
+        );
+        println!(
+            "{}",
+            crate::cost::source_note(&prices, &cloud.region).get(ctx.lang)
+        );
     }
     exit::OK
 }

@@ -67,6 +67,58 @@ pub enum Command {
     },
     /// Who am I: account, ARN, region and endpoint (sts:GetCallerIdentity).
     Whoami(JsonFlag),
+    /// Draw what a plan builds (text, Mermaid or Graphviz dot), for slides.
+    Diagram(DiagramArgs),
+    /// What can this user or role do now? (iam:SimulatePrincipalPolicy over a few actions)
+    Can(CanArgs),
+    /// Write the plan as an AWS CLI script (or its teardown) on stdout.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    Text,
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagramArgs {
+    /// The plan file [default: the walkthrough].
+    pub plan: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiagramFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CanArgs {
+    /// A user or role: its name or its ARN.
+    pub principal: String,
+    /// An action to simulate, e.g. s3:PutObject (repeatable) [default: the curated list].
+    #[arg(long = "action", value_name = "ACTION")]
+    pub actions: Vec<String>,
+    /// A JSON list of {"action", "decision", "by"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    #[value(name = "aws-cli")]
+    AwsCli,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The plan file (TOML, version 1).
+    pub plan: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "aws-cli")]
+    pub format: ExportFormat,
+    /// Write the matching teardown script instead.
+    #[arg(long)]
+    pub teardown: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@
 use crate::i18n::{Lang, Text};
 use clap::Command;
 
-type Entry = (&'static [&'static str], Option<&'static str>, Text);
+pub(super) type Entry = (&'static [&'static str], Option<&'static str>, Text);
 
 /// (subcommand path, argument id or None for the command itself, help).
 const HELP: &[Entry] = &[
@@ -201,7 +201,7 @@ const HELP: &[Entry] = &[
         &["check-trigger"],
         Some("prefix"),
         Text::fixed(
-            "Filtro de prefijo del trigger",
+            "Filtro de prefijo del disparador",
             "Key prefix filter of the trigger",
         ),
     ),
@@ -209,7 +209,7 @@ const HELP: &[Entry] = &[
         &["check-trigger"],
         Some("suffix"),
         Text::fixed(
-            "Filtro de sufijo del trigger",
+            "Filtro de sufijo del disparador",
             "Key suffix filter of the trigger",
         ),
     ),
@@ -217,7 +217,7 @@ const HELP: &[Entry] = &[
         &["check-trigger"],
         Some("output_bucket"),
         Text::fixed(
-            "Dónde escribe la función [por defecto: el bucket del trigger]",
+            "Dónde escribe la función [por defecto: el bucket del disparador]",
             "Where the function writes [default: the trigger's bucket]",
         ),
     ),
@@ -350,7 +350,7 @@ fn apply(cmd: Command, path: &[&str], arg: Option<&str>, help: String) -> Comman
 pub fn localize(mut cmd: Command, lang: Lang) -> Command {
     // mut_arg/mut_subcommand panic on an unknown id; the unit test builds both languages to prove
     // every entry of the table names a real command and argument.
-    for (path, arg, text) in HELP {
+    for (path, arg, text) in HELP.iter().chain(super::teach_help::HELP) {
         cmd = apply(cmd, path, *arg, text.get(lang).to_string());
     }
     // clap's own "-h, --help" and "-V, --version" lines stay in English: they are generated when

@@ -5,6 +5,8 @@ pub mod args;
 pub mod check;
 pub mod help;
 pub mod run;
+pub mod teach;
+mod teach_help;
 
 pub use crate::session::exit;
 pub use args::Cli;

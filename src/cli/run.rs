@@ -61,6 +61,9 @@ pub async fn run(cli: Cli) -> u8 {
         Some(Command::Status(j)) => super::apply::status(&ctx, j.json).await,
         Some(Command::CheckTrigger(a)) => super::apply::check_trigger(&ctx, a),
         Some(Command::PackageResizer(a)) => super::apply::package_resizer(&ctx, a).await,
+        Some(Command::Diagram(a)) => super::teach::diagram(&ctx, a),
+        Some(Command::Can(a)) => super::teach::can(&ctx, a).await,
+        Some(Command::Export(a)) => super::teach::export(&ctx, a),
     }
 }
 

@@ -3,10 +3,13 @@
 //! The engine talks to AWS only through `Cloud`; nothing here knows about terminals.
 
 pub mod ec2;
+pub mod ec2_types;
 pub mod error;
 pub mod freetier;
 pub mod iam;
 pub mod iam_delete;
+pub mod iam_sim;
+pub mod instances;
 pub mod lambda;
 pub mod logs;
 pub mod owner;

@@ -260,7 +260,12 @@ impl Res {
                     "S3 permission"
                 }
             ),
-            Res::Notification { bucket, id } => format!("trigger {id} ({bucket})"),
+            Res::Notification { bucket, id } => {
+                format!(
+                    "{} {id} ({bucket})",
+                    if es { "disparador" } else { "trigger" }
+                )
+            }
         }
     }
 }

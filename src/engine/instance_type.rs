@@ -16,13 +16,27 @@ pub struct Chosen {
     pub instance_type: String,
     pub arch: &'static str,
     pub free_tier: bool,
+    /// Said to the learner when the endpoint could not tell what is free (see `choose`).
+    pub note: Option<Text>,
 }
+
+/// Types to try when an emulator does not answer the `free-tier-eligible` filter at all.
+const EMULATOR_DEFAULTS: [&str; 2] = ["t3.micro", "t2.micro"];
 
 /// Resolves and checks the plan's instance type with read calls only (DescribeInstanceTypes).
 pub async fn choose(cloud: &Cloud, inst: &Instance) -> Result<Chosen, Text> {
     let requested = inst.instance_type.as_str();
+    // Every AWS region lists free-tier types; an endpoint that lists none is an emulator that does
+    // not implement the filter (nothing there costs money): the cost check cannot apply, and is
+    // skipped with a note instead of blocking the walkthrough.
+    let listed = cloud.free_tier_types().await.map_err(|e| e.text())?;
+    let unknowable = listed.is_empty() && cloud.endpoint.is_some();
     let it = if requested == FREE_TIER {
-        let eligible = cloud.free_tier_types().await.map_err(|e| e.text())?;
+        let eligible: Vec<String> = if unknowable {
+            EMULATOR_DEFAULTS.iter().map(|t| t.to_string()).collect()
+        } else {
+            listed
+        };
         // The first eligible type AL2023 runs on (a region could list only types it cannot use).
         let mut first = None;
         for t in eligible {
@@ -50,7 +64,13 @@ pub async fn choose(cloud: &Cloud, inst: &Instance) -> Result<Chosen, Text> {
     let info = info
         .map_err(|e| e.text())?
         .ok_or_else(|| tr!(es: "el tipo {it} no existe en esta región", en: "instance type {it} is not offered in this region"))?;
-    let free_tier = eligible.contains(&it);
+    let free_tier = eligible.contains(&it) || unknowable;
+    let note = unknowable.then(|| {
+        tr!(
+            es: "este endpoint no dice qué tipos son de la capa gratuita (un emulador): se usa {it} sin comprobar su coste",
+            en: "this endpoint does not say which types are free tier (an emulator): {it} is used without checking its cost"
+        )
+    });
     let arch = info.ami_arch().ok_or_else(|| {
         let archs = info.architectures.join(", ");
         tr!(
@@ -65,6 +85,7 @@ pub async fn choose(cloud: &Cloud, inst: &Instance) -> Result<Chosen, Text> {
         instance_type: it,
         arch,
         free_tier,
+        note,
     })
 }
 

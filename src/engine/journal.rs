@@ -61,6 +61,8 @@ pub struct Journal {
     _lock: File,
     session: String,
     live: BTreeMap<String, Entry>,
+    /// When each live resource's intent was first written (epoch seconds): its age for cost.
+    born: BTreeMap<String, u64>,
     truncated: bool,
     /// Length of the file up to the end of the last whole record.
     good_len: u64,
@@ -105,6 +107,7 @@ impl Journal {
             ));
         }
         let mut live = BTreeMap::new();
+        let mut born = BTreeMap::new();
         let mut session = None;
         let mut truncated = false;
         let mut good_len = 0u64;
@@ -115,6 +118,7 @@ impl Journal {
                 let last = lines.peek().is_none();
                 match serde_json::from_slice::<Record>(&line) {
                     Ok(r) => {
+                        note_birth(&mut born, &r);
                         apply(&mut live, &mut session, r);
                         good_len += line.len() as u64 + 1;
                     }
@@ -151,6 +155,7 @@ impl Journal {
             _lock: lock,
             session: String::new(),
             live,
+            born,
             truncated,
             good_len,
             broken: false,
@@ -223,6 +228,7 @@ impl Journal {
             ts: now(),
         };
         self.write(&rec)?;
+        note_birth(&mut self.born, &rec);
         let e = self.live.entry(res.key()).or_insert(Entry {
             res: res.clone(),
             confirmed: false,
@@ -245,6 +251,7 @@ impl Journal {
             ts: now(),
         };
         self.write(&rec)?;
+        note_birth(&mut self.born, &rec);
         self.live.remove(&intent.key());
         self.live.insert(
             result.key(),
@@ -268,6 +275,7 @@ impl Journal {
             ts: now(),
         };
         self.write(&rec)?;
+        note_birth(&mut self.born, &rec);
         self.live.remove(&res.key());
         Ok(())
     }
@@ -275,6 +283,16 @@ impl Journal {
     /// Everything created (or attempted) and not deleted since.
     pub fn live(&self) -> Vec<Entry> {
         self.live.values().cloned().collect()
+    }
+
+    /// When the resource's first intent was written (epoch seconds), while it is live.
+    pub fn since(&self, res: &Res) -> Option<u64> {
+        self.born.get(&res.key()).copied()
+    }
+
+    /// Every live resource's birth time, by key (the wizard's cost panel).
+    pub fn births(&self) -> BTreeMap<String, u64> {
+        self.born.clone()
     }
 
     pub fn holds(&self, res: &Res) -> bool {
@@ -337,6 +355,29 @@ fn private_file(path: &Path, append: bool) -> std::io::Result<File> {
         o.write(true).truncate(false);
     }
     o.open(path)
+}
+
+/// Keeps the first intent's time of each live resource (a created result may rename the key: an
+/// access key learns its id), and forgets it once deleted.
+fn note_birth(born: &mut BTreeMap<String, u64>, r: &Record) {
+    let Some(res) = &r.res else { return };
+    match r.op {
+        Op::Intent => {
+            born.entry(res.key()).or_insert(r.ts);
+        }
+        Op::Created => {
+            let first = r
+                .intent
+                .as_ref()
+                .and_then(|k| born.remove(k))
+                .unwrap_or(r.ts);
+            born.entry(res.key()).or_insert(first);
+        }
+        Op::Deleted => {
+            born.remove(&res.key());
+        }
+        Op::Session => {}
+    }
 }
 
 fn apply(live: &mut BTreeMap<String, Entry>, session: &mut Option<String>, r: Record) {

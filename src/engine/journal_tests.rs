@@ -174,3 +174,29 @@ fn the_journal_and_its_folder_are_private() {
     assert_eq!(mode(j.path()), 0o600);
     assert_eq!(mode(j.path().parent().unwrap()), 0o700);
 }
+
+#[test]
+fn birth_times_survive_reopening_and_follow_renamed_keys() {
+    let d = tempfile::tempdir().unwrap();
+    let intent = Res::AccessKey {
+        user: "u".into(),
+        id: None,
+    };
+    let done = Res::AccessKey {
+        user: "u".into(),
+        id: Some("AKIA1".into()),
+    };
+    let role = Res::Role { name: "r".into() };
+    let before = now();
+    {
+        let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+        j.intent(&intent).unwrap();
+        j.created(&intent, &done).unwrap();
+        j.intent(&role).unwrap();
+        j.deleted(&role).unwrap();
+    }
+    let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
+    let t = j.since(&done).expect("birth of the key");
+    assert!(t >= before && t <= now(), "{t}");
+    assert_eq!(j.since(&role), None, "deleted: no age");
+}

@@ -19,6 +19,8 @@ mod steps_lambda;
 pub use event::{Event, Events, Res, Secret, Step};
 pub use journal::Journal;
 pub use keep::{SecretItem, SecretSink};
+/// What `export` needs to write the same calls the engine makes.
+pub use steps_lambda::{lambda_environment, rule_id, statement_id};
 
 use crate::cloud::{Cloud, CloudError};
 use crate::i18n::Text;

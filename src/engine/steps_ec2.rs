@@ -99,6 +99,9 @@ async fn type_and_ami(ctx: &Ctx, inst: &Instance) -> R<(Chosen, String)> {
     ctx.api("ec2", "DescribeInstanceTypes", &inst.instance_type);
     let chosen = super::instance_type::choose(&ctx.cloud, inst).await?;
     let it = &chosen.instance_type;
+    if let Some(n) = &chosen.note {
+        ctx.warn(n.clone());
+    }
     if !chosen.free_tier {
         ctx.warn(tr!(
             es: "{it} no es de la capa gratuita: el plan acepta su coste (allow_paid); se cobra por segundo mientras esté en marcha, termínala al acabar",
@@ -107,7 +110,17 @@ async fn type_and_ami(ctx: &Ctx, inst: &Instance) -> R<(Chosen, String)> {
     }
     let ami = if inst.ami == "al2023" {
         ctx.api("ssm", "GetParameter", "al2023-ami-kernel-default");
-        ctx.cloud.al2023_ami(chosen.arch).await.map_err(ce)?
+        let arch = chosen.arch;
+        ctx.cloud.al2023_ami(arch).await.map_err(|e| {
+            if e.is_not_found() {
+                tr!(
+                    es: "este endpoint no publica el parámetro SSM de Amazon Linux 2023 para {arch}: pon el id de una AMI en el plan (ami = \"ami-…\")",
+                    en: "this endpoint does not publish the SSM parameter of Amazon Linux 2023 for {arch}: put an AMI id in the plan (ami = \"ami-…\")"
+                )
+            } else {
+                e.text()
+            }
+        })?
     } else {
         inst.ami.clone()
     };

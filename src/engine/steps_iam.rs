@@ -314,7 +314,11 @@ async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
     let n = ctx.cloud.access_keys(name).await.map_err(ce)?.len();
     checks.push(expect(
         n >= want,
-        tr!(es: "{n} clave(s) de acceso", en: "{n} access key(s)"),
+        if n == 1 {
+            tr!(es: "1 clave de acceso", en: "1 access key")
+        } else {
+            tr!(es: "{n} claves de acceso", en: "{n} access keys")
+        },
     )?);
     ctx.verified(Step::UserGroup, Res::User { name: name.clone() }, checks);
     Ok(())

@@ -87,7 +87,7 @@ pub async fn functions(ctx: &Ctx, plan: &Plan, base: &std::path::Path) -> R<()> 
 }
 
 /// The resizer's configuration, from the plan's fields (extra variables may override nothing).
-fn environment(l: &Lambda) -> HashMap<String, String> {
+pub fn lambda_environment(l: &Lambda) -> HashMap<String, String> {
     let mut env: HashMap<String, String> = l
         .environment
         .iter()
@@ -107,11 +107,11 @@ fn environment(l: &Lambda) -> HashMap<String, String> {
     env
 }
 
-fn statement_id(bucket: &str) -> String {
+pub fn statement_id(bucket: &str) -> String {
     format!("pasos-s3-{}", bucket.replace('.', "-"))
 }
 
-fn rule_id(function: &str, i: usize) -> String {
+pub fn rule_id(function: &str, i: usize) -> String {
     format!("pasos-{function}-{i}")
 }
 
@@ -160,7 +160,7 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
                         arch: &l.architecture,
                         memory_mb: l.memory_mb as i32,
                         timeout_s: l.timeout_s as i32,
-                        env: environment(l),
+                        env: lambda_environment(l),
                         session: &ctx.session,
                     },
                     &|r| ctx.emit(Event::Waiting { what: r.waiting() }),
@@ -220,7 +220,7 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
         let (b, p) = (&t.bucket, &t.prefix);
         checks.push(expect(
             ok,
-            tr!(es: "trigger en {b} con prefijo {p}", en: "trigger on {b} with prefix {p}"),
+            tr!(es: "disparador en {b} con prefijo {p}", en: "trigger on {b} with prefix {p}"),
         )?);
     }
     ctx.verified(

@@ -60,7 +60,7 @@ pub fn conflict_text(ours: &Trigger, rule: &ExistingRule) -> Text {
     let (rp, rs) = (&rule.prefix, &rule.suffix);
     let (p, s) = (&ours.prefix, &ours.suffix);
     tr!(
-        es: "El bucket `{b}` ya tiene la regla {id} ({events}, prefijo `{rp}`, sufijo `{rs}`, hacia {target}), que se solapa con este trigger (prefijo `{p}`, sufijo `{s}`) en los mismos tipos de evento. S3 rechaza esa combinación (\"Configuration is ambiguously defined\"): cambia el prefijo o el sufijo para que no se solapen, o quita esa regla primero.",
+        es: "El bucket `{b}` ya tiene la regla {id} ({events}, prefijo `{rp}`, sufijo `{rs}`, hacia {target}), que se solapa con este disparador (prefijo `{p}`, sufijo `{s}`) en los mismos tipos de evento. S3 rechaza esa combinación (\"Configuration is ambiguously defined\"): cambia el prefijo o el sufijo para que no se solapen, o quita esa regla primero.",
         en: "The bucket `{b}` already has rule {id_en} ({events}, prefix `{rp}`, suffix `{rs}`, to {target}), which overlaps this trigger (prefix `{p}`, suffix `{s}`) on the same event types. S3 refuses that (\"Configuration is ambiguously defined\"): change the prefix or suffix so they do not overlap, or remove that rule first."
     )
 }

@@ -37,7 +37,7 @@ pub fn same_bucket(t: &Trigger) -> Text {
 pub fn events_miss_put(t: &Trigger) -> Text {
     let (e, put) = (list(&t.events), PUT_EVENT);
     tr!(
-        es: "La función escribe con PutObject, que emite `{put}`; el trigger solo escucha {e}, así que sus escrituras no lo disparan.",
+        es: "La función escribe con PutObject, que emite `{put}`; el disparador solo escucha {e}, así que sus escrituras no lo disparan.",
         en: "The function writes with PutObject, which emits `{put}`; the trigger listens only to {e}, so its writes do not fire it."
     )
 }
@@ -50,11 +50,11 @@ pub fn events_hit_put(t: &Trigger) -> Text {
         .find(|l| l.as_str() != PUT_EVENT && events::covers(l, PUT_EVENT))
     {
         Some(w) if !t.events.iter().any(|l| l == PUT_EVENT) => tr!(
-            es: "El trigger escucha `{w}`, que incluye `{put}`, el evento que emite cada PutObject de la función.",
+            es: "El disparador escucha `{w}`, que incluye `{put}`, el evento que emite cada PutObject de la función.",
             en: "The trigger listens to `{w}`, which includes `{put}`, the event every PutObject of the function emits."
         ),
         _ => tr!(
-            es: "El trigger escucha `{put}`, el evento que emite cada PutObject de la función.",
+            es: "El disparador escucha `{put}`, el evento que emite cada PutObject de la función.",
             en: "The trigger listens to `{put}`, the event every PutObject of the function emits."
         ),
     }
@@ -66,19 +66,19 @@ pub fn prefix_reason(t: &Trigger, out: &FunctionOutput, amount: Amount) -> Text 
     let disjoint = !op.starts_with(p.as_str()) && !p.starts_with(op.as_str());
     match amount {
         Amount::All if p.is_empty() => tr!(
-            es: "El trigger no tiene prefijo: coincide con claves de todo el bucket, también con las que escribe la función.",
+            es: "El disparador no tiene prefijo: coincide con claves de todo el bucket, también con las que escribe la función.",
             en: "The trigger has no prefix: it matches keys anywhere in the bucket, the function's outputs included."
         ),
         Amount::All if op == p => tr!(
-            es: "La función escribe bajo `{p}`, el mismo prefijo que escucha el trigger.",
+            es: "La función escribe bajo `{p}`, el mismo prefijo que escucha el disparador.",
             en: "The function writes under `{p}`, the very prefix the trigger listens to."
         ),
         Amount::All if op.starts_with(p.as_str()) => tr!(
-            es: "El prefijo de salida `{op}` está dentro del prefijo del trigger `{p}`: toda clave de salida empieza por `{p}`.",
+            es: "El prefijo de salida `{op}` está dentro del prefijo del disparador `{p}`: toda clave de salida empieza por `{p}`.",
             en: "The output prefix `{op}` lies inside the trigger prefix `{p}`: every output key starts with `{p}`."
         ),
         Amount::All => tr!(
-            es: "Toda clave de salida empieza por el prefijo del trigger `{p}`.",
+            es: "Toda clave de salida empieza por el prefijo del disparador `{p}`.",
             en: "Every output key starts with the trigger prefix `{p}`."
         ),
         Amount::Some if op.is_empty() => tr!(
@@ -88,20 +88,20 @@ pub fn prefix_reason(t: &Trigger, out: &FunctionOutput, amount: Amount) -> Text 
         Amount::Some if p.starts_with(op.as_str()) && p != op => {
             let d = &p[op.len()..];
             tr!(
-                es: "El prefijo del trigger `{p}` está dentro del prefijo de salida `{op}`: si lo que sigue a `{p}` en la clave de entrada empieza por `{d}`, la salida vuelve a caer bajo `{p}`.",
+                es: "El prefijo del disparador `{p}` está dentro del prefijo de salida `{op}`: si lo que sigue a `{p}` en la clave de entrada empieza por `{d}`, la salida vuelve a caer bajo `{p}`.",
                 en: "The trigger prefix `{p}` lies inside the output prefix `{op}`: when the part of the input key after `{p}` starts with `{d}`, the output lands under `{p}` again."
             )
         }
         Amount::Some => tr!(
-            es: "Algunas claves de salida empiezan por el prefijo del trigger `{p}`.",
+            es: "Algunas claves de salida empiezan por el prefijo del disparador `{p}`.",
             en: "Some output keys start with the trigger prefix `{p}`."
         ),
         Amount::None if disjoint => tr!(
-            es: "El prefijo de salida `{op}` y el del trigger `{p}` no se solapan (ninguno empieza por el otro): ninguna clave de salida empieza por `{p}`.",
+            es: "El prefijo de salida `{op}` y el del disparador `{p}` no se solapan (ninguno empieza por el otro): ninguna clave de salida empieza por `{p}`.",
             en: "The output prefix `{op}` and the trigger prefix `{p}` do not overlap (neither starts with the other): no output key starts with `{p}`."
         ),
         Amount::None => tr!(
-            es: "Ninguna clave de salida empieza por el prefijo del trigger `{p}`.",
+            es: "Ninguna clave de salida empieza por el prefijo del disparador `{p}`.",
             en: "No output key starts with the trigger prefix `{p}`."
         ),
     }
@@ -112,7 +112,7 @@ pub fn suffix_reason(t: &Trigger, out: &FunctionOutput, amount: Amount) -> Text 
     let s = &t.suffix;
     match (amount, out.suffix.as_deref()) {
         (Amount::All, _) if s.is_empty() => tr!(
-            es: "El trigger no tiene sufijo: cualquier terminación coincide.",
+            es: "El disparador no tiene sufijo: cualquier terminación coincide.",
             en: "The trigger has no suffix: any ending matches."
         ),
         (Amount::All, None) => tr!(
@@ -120,7 +120,7 @@ pub fn suffix_reason(t: &Trigger, out: &FunctionOutput, amount: Amount) -> Text 
             en: "Output keys keep the input's ending, so they end with `{s}` too."
         ),
         (Amount::All, Some(x)) => tr!(
-            es: "Las claves de salida terminan en `{x}`, que coincide con el sufijo `{s}` del trigger.",
+            es: "Las claves de salida terminan en `{x}`, que coincide con el sufijo `{s}` del disparador.",
             en: "Output keys end with `{x}`, which matches the trigger suffix `{s}`."
         ),
         (Amount::Some, None) => tr!(
@@ -132,11 +132,11 @@ pub fn suffix_reason(t: &Trigger, out: &FunctionOutput, amount: Amount) -> Text 
             en: "The function changes the ending to `{x}`; only some output keys end with `{s}`."
         ),
         (Amount::None, Some(x)) => tr!(
-            es: "Las claves de salida terminan en `{x}`, nunca en el sufijo `{s}` del trigger.",
+            es: "Las claves de salida terminan en `{x}`, nunca en el sufijo `{s}` del disparador.",
             en: "Output keys end with `{x}`, never with the trigger suffix `{s}`."
         ),
         (Amount::None, None) => tr!(
-            es: "Ninguna clave de salida termina en el sufijo `{s}` del trigger.",
+            es: "Ninguna clave de salida termina en el sufijo `{s}` del disparador.",
             en: "No output key ends with the trigger suffix `{s}`."
         ),
     }
@@ -146,22 +146,22 @@ pub fn suffix_reason(t: &Trigger, out: &FunctionOutput, amount: Amount) -> Text 
 pub fn summary(verdict: Verdict, counter: Option<(&str, Option<&str>)>) -> Vec<Text> {
     let mut v = vec![match verdict {
         Verdict::Loop => tr!(
-            es: "Cada subida que coincide con el trigger hace que la función escriba un objeto que también coincide: cada ejecución dispara la siguiente, sin fin (la detección de bucles de AWS no cubre funciones en Rust).",
+            es: "Cada subida que coincide con el disparador hace que la función escriba un objeto que también coincide: cada ejecución dispara la siguiente, sin fin (la detección de bucles de AWS no cubre funciones en Rust).",
             en: "Every upload that matches the trigger makes the function write an object that matches it too: each run starts the next, without end (AWS's own loop detection does not cover functions written in Rust)."
         ),
         Verdict::Risk => tr!(
-            es: "Algunas subidas (no todas) hacen que la función escriba un objeto que vuelve a coincidir con el trigger, y cada una de ellas dispara otra ejecución.",
+            es: "Algunas subidas (no todas) hacen que la función escriba un objeto que vuelve a coincidir con el disparador, y cada una de ellas dispara otra ejecución.",
             en: "Some uploads (not all) make the function write an object that matches the trigger again, and each of those starts another run."
         ),
         Verdict::Safe => tr!(
-            es: "Ninguna clave de salida puede coincidir a la vez con el prefijo y el sufijo del trigger, sea cual sea la clave de entrada.",
+            es: "Ninguna clave de salida puede coincidir a la vez con el prefijo y el sufijo del disparador, sea cual sea la clave de entrada.",
             en: "No output key can match both the prefix and the suffix of the trigger, whatever the input key."
         ),
     }];
     if let Some((k, o)) = counter {
         v.push(match o {
             Some(o) => tr!(
-                es: "Otras no: `{k}` da `{o}`, que no coincide con el trigger.",
+                es: "Otras no: `{k}` da `{o}`, que no coincide con el disparador.",
                 en: "Others do not: `{k}` gives `{o}`, which does not match the trigger."
             ),
             None => tr!(
@@ -210,13 +210,13 @@ pub fn fix(t: &Trigger, out: &FunctionOutput) -> Text {
     let (be, bn) = (&bucket.es, &bucket.en);
     if p.is_empty() {
         tr!(
-            es: "Dale al trigger un prefijo, como `input/`, y escribe en `output/`, {be}.",
+            es: "Dale al disparador un prefijo, como `input/`, y escribe en `output/`, {be}.",
             en: "Give the trigger a prefix such as `input/` and write to `output/`, {bn}."
         )
     } else {
         let o = outside_prefix(p);
         tr!(
-            es: "Escribe en `{o}` en lugar de `{op}` (fuera del prefijo del trigger `{p}`), {be}.",
+            es: "Escribe en `{o}` en lugar de `{op}` (fuera del prefijo del disparador `{p}`), {be}.",
             en: "Write to `{o}` instead of `{op}` (outside the trigger prefix `{p}`), {bn}."
         )
     }
@@ -228,7 +228,7 @@ pub fn warnings(t: &Trigger) -> Vec<Text> {
     if t.prefix.is_empty() && t.suffix.is_empty() {
         let b = &t.bucket;
         w.push(tr!(
-            es: "El trigger no tiene prefijo ni sufijo: escucha todo el bucket `{b}`, cualquier clave coincide.",
+            es: "El disparador no tiene prefijo ni sufijo: escucha todo el bucket `{b}`, cualquier clave coincide.",
             en: "The trigger has no prefix and no suffix: it listens to the whole bucket `{b}`, any key matches."
         ));
     }

@@ -37,10 +37,10 @@ impl Field {
     /// What the field is, in words (for the wizard, which has no flags).
     pub fn label(self) -> Text {
         match self {
-            Field::Bucket => tr!(es: "bucket del trigger", en: "trigger bucket"),
+            Field::Bucket => tr!(es: "bucket del disparador", en: "trigger bucket"),
             Field::Events => tr!(es: "tipos de evento", en: "event types"),
-            Field::Prefix => tr!(es: "prefijo del trigger", en: "trigger prefix"),
-            Field::Suffix => tr!(es: "sufijo del trigger", en: "trigger suffix"),
+            Field::Prefix => tr!(es: "prefijo del disparador", en: "trigger prefix"),
+            Field::Suffix => tr!(es: "sufijo del disparador", en: "trigger suffix"),
             Field::OutputBucket => tr!(es: "bucket de salida", en: "output bucket"),
             Field::OutputPrefix => tr!(es: "prefijo de salida", en: "output prefix"),
             Field::OutputSuffix => tr!(es: "sufijo de salida", en: "output suffix"),

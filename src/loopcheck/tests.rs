@@ -269,7 +269,7 @@ fn fixes_propose_safe_places() {
 
     let r = run(&t(PUT, "", ""), &out("photos", "out/", None));
     let fix = r.fix.map(|f| f.es.into_owned()).unwrap_or_default();
-    assert!(fix.contains("Dale al trigger un prefijo"), "{fix}");
+    assert!(fix.contains("Dale al disparador un prefijo"), "{fix}");
 
     // Every proposed prefix is safe, whatever the trigger prefix.
     for p in ["o", "output/", "r", "resized/x", "t", "in/"] {
@@ -314,7 +314,7 @@ fn bad_input_names_field_value_and_rule() {
         .map(|e| e.text().get(Lang::Es).to_string())
         .unwrap_or_default();
     assert!(
-        msg.starts_with("bucket del trigger `My_Photos`: solo puede"),
+        msg.starts_with("bucket del disparador `My_Photos`: solo puede"),
         "{msg}"
     );
 

@@ -152,13 +152,9 @@ pub fn package(
         host_builds_for(arch)?;
     }
     let src = source::locate(&crate::paths::data_dir())?;
+    let cached = zip_path_for(state_dir, flavor, arch, &src.hash);
     let dir = state_dir.join("resizer");
     std::fs::create_dir_all(&dir).map_err(|e| io(&dir, &e))?;
-    let cached = dir.join(format!(
-        "lambda-resizer-{}-{arch}-{}.zip",
-        flavor.name(),
-        src.hash
-    ));
     let lock_path = dir.join("package.lock");
     let lock = std::fs::File::create(&lock_path).map_err(|e| io(&lock_path, &e))?;
     lock.lock().map_err(|e| io(&lock_path, &e))?;
@@ -190,6 +186,35 @@ pub fn package(
         }
         None => Ok(cached),
     }
+}
+
+/// The resizer binary this machine last built, if any (the wizard runs its `preview` command to
+/// show photos): the flavor in use first, then the other one.
+pub fn local_bootstrap(sandbox: bool) -> Option<PathBuf> {
+    let src = source::locate(&crate::paths::data_dir()).ok()?;
+    let first = crate::session::resizer_flavor(sandbox);
+    let other = match first {
+        Flavor::Sandbox => Flavor::Aws,
+        Flavor::Aws => Flavor::Sandbox,
+    };
+    [first, other]
+        .into_iter()
+        .map(|f| build::output(&src.target, f))
+        .find(|p| p.is_file())
+}
+
+fn zip_path_for(state_dir: &Path, flavor: Flavor, arch: &str, hash: &str) -> PathBuf {
+    state_dir.join("resizer").join(format!(
+        "lambda-resizer-{}-{arch}-{hash}.zip",
+        flavor.name()
+    ))
+}
+
+/// Where `package` puts (or finds) the zip of the current sources, built or not (`pasos export`
+/// names it in scripts).
+pub fn zip_path(state_dir: &Path, flavor: Flavor, arch: &str) -> Result<PathBuf, Text> {
+    let src = source::locate(&crate::paths::data_dir())?;
+    Ok(zip_path_for(state_dir, flavor, arch, &src.hash))
 }
 
 /// A zip with one executable `bootstrap` at its root.

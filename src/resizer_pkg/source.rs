@@ -62,8 +62,16 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../lambda-resizer/src/lib.rs"),
     ),
     (
+        "lambda-resizer/src/limits.rs",
+        include_str!("../../lambda-resizer/src/limits.rs"),
+    ),
+    (
         "lambda-resizer/src/main.rs",
         include_str!("../../lambda-resizer/src/main.rs"),
+    ),
+    (
+        "lambda-resizer/src/progressive.rs",
+        include_str!("../../lambda-resizer/src/progressive.rs"),
     ),
     (
         "lambda-resizer/src/raster.rs",
@@ -80,6 +88,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     (
         "lambda-resizer/src/tests.rs",
         include_str!("../../lambda-resizer/src/tests.rs"),
+    ),
+    (
+        "lambda-resizer/src/tests_limits.rs",
+        include_str!("../../lambda-resizer/src/tests_limits.rs"),
+    ),
+    (
+        "lambda-resizer/src/vertical.rs",
+        include_str!("../../lambda-resizer/src/vertical.rs"),
     ),
 ];
 

@@ -12,73 +12,19 @@ use crate::tr;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
+#[path = "app_events.rs"]
+mod app_events;
 #[path = "app_keys.rs"]
 mod app_keys;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Screen {
-    Welcome,
-    Role,
-    User,
-    Keys,
-    Ec2,
-    Lambda,
-    TryIt,
-    Rollback,
-}
-
-impl Screen {
-    pub const ALL: [Screen; 8] = [
-        Screen::Welcome,
-        Screen::Role,
-        Screen::User,
-        Screen::Keys,
-        Screen::Ec2,
-        Screen::Lambda,
-        Screen::TryIt,
-        Screen::Rollback,
-    ];
-    pub fn index(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-    pub fn at(i: usize) -> Screen {
-        Screen::ALL[i.min(Screen::ALL.len() - 1)]
-    }
-    pub fn has_form(self) -> bool {
-        matches!(
-            self,
-            Screen::Role | Screen::User | Screen::Ec2 | Screen::Lambda
-        )
-    }
-    /// The engine step whose events belong to this screen.
-    pub fn step(self) -> Option<Step> {
-        match self {
-            Screen::Role => Some(Step::Role),
-            Screen::User | Screen::Keys => Some(Step::UserGroup),
-            Screen::Ec2 => Some(Step::Ec2),
-            Screen::Lambda => Some(Step::BucketLambda),
-            Screen::Rollback => Some(Step::Rollback),
-            _ => None,
-        }
-    }
-    pub fn title(self) -> Text {
-        match self {
-            Screen::Welcome => Text::fixed("Bienvenida", "Welcome"),
-            Screen::Role => Text::fixed("Rol", "Role"),
-            Screen::User => Text::fixed("Usuario", "User"),
-            Screen::Keys => Text::fixed("Claves", "Keys"),
-            Screen::Ec2 => Text::fixed("EC2", "EC2"),
-            Screen::Lambda => Text::fixed("Lambda", "Lambda"),
-            Screen::TryIt => Text::fixed("Probar", "Try it"),
-            Screen::Rollback => Text::fixed("Deshacer", "Rollback"),
-        }
-    }
-}
+pub use super::screen::Screen;
 
 /// What the runtime tells the app.
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): it edits a field, it never runs a step.
+    Paste(String),
     Tick,
     Connected(Result<Identity, Text>),
     Journal(Vec<Entry>),
@@ -92,10 +38,14 @@ pub enum Msg {
     KeyCreated(Result<(String, Secret), Text>),
     FreeTier(Vec<String>),
     Tried(Result<try_it::Outcome, Text>),
+    /// The two photos of Try it, decoded small for the terminal (original, resized).
+    Previews(Option<super::photo::Pixels>, Option<super::photo::Pixels>),
     /// An operation finished: its text for the status line, and whether it failed.
     Status(Text, bool),
     /// The background build of the bundled resizer moved on.
     Resizer(super::resizer_status::ResizerState),
+    /// Diagram, simulations and cost (issue #14).
+    Teach(super::teach::TeachMsg),
 }
 
 /// Work for the runtime.
@@ -122,12 +72,46 @@ pub enum Cmd {
     SavePlan(Plan),
     FreeTier,
     TryIt(try_it::Job),
+    /// Decodes the original and the resized photo small enough for the terminal.
+    Preview(super::photo::Job),
+    /// Puts text on the clipboard (OSC 52).
+    Copy(String),
     Rollback(Option<Vec<String>>),
     RefreshJournal,
     /// Connect again after a failed start (no network, sandbox not up yet).
     Reconnect,
     Many(Vec<Cmd>),
     Quit,
+    /// Simulations and cost reads (issue #14).
+    Teach(super::teach::TeachCmd),
+}
+
+/// Something the engine reported about a step: a fact worth knowing, a warning or a failure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub text: Text,
+    pub kind: NoteKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Where the current screen is scrolled. The `max` cells are written while drawing (only the
+/// drawing knows how the text wraps) so keys stop scrolling at the end.
+#[derive(Debug, Default)]
+pub struct ViewState {
+    /// First line of the explanation (j/k).
+    pub text: usize,
+    /// First line of the other long panel (PgUp/PgDn).
+    pub page: usize,
+    /// The cursor in the result panel (↑/↓, y copies).
+    pub cursor: usize,
+    pub text_max: std::cell::Cell<usize>,
+    pub page_max: std::cell::Cell<usize>,
 }
 
 pub struct App {
@@ -160,9 +144,21 @@ pub struct App {
     /// Progress lines of the engine (events, rendered in the current language).
     pub log: Vec<Event>,
     pub verified: Vec<(Step, Res, Vec<Text>)>,
+    /// Resources each step created or found (with their ids), in order.
+    pub made: Vec<(Step, Res, super::results::Mark)>,
+    /// Warnings and failures of each step: they stay on its screen until it runs again.
+    pub notes: Vec<(Step, Note)>,
+    /// The step the engine is in (warnings carry no step of their own).
+    pub current_step: Option<Step>,
     pub done: Vec<Screen>,
+    /// Scroll positions and cursor of the current screen.
+    pub view: ViewState,
+    /// `NO_COLOR`: the frame is drawn without colours.
+    pub no_color: bool,
     /// The bundled resizer's background build (welcome and Lambda screens show it).
     pub resizer: super::resizer_status::ResizerState,
+    /// The live diagram, simulations, cost, JSON view (issue #14).
+    pub teach: super::teach::Teach,
     pub quit: bool,
 }
 
@@ -202,8 +198,14 @@ impl App {
             status: None,
             log: Vec::new(),
             verified: Vec::new(),
+            made: Vec::new(),
+            notes: Vec::new(),
+            current_step: None,
             done: Vec::new(),
+            view: ViewState::default(),
+            no_color: false,
             resizer: Default::default(),
+            teach: Default::default(),
             quit: false,
         }
     }
@@ -235,6 +237,19 @@ impl App {
             .collect()
     }
 
+    /// Whether a form field is being edited (keys type into it).
+    pub fn editing(&self) -> bool {
+        let form = match self.screen {
+            Screen::Role => &self.role.form,
+            Screen::User => &self.user.form,
+            Screen::Ec2 => &self.ec2.form,
+            Screen::Lambda => &self.lambda.form,
+            Screen::TryIt => &self.try_it.photo,
+            _ => return false,
+        };
+        form.editing
+    }
+
     pub fn log_lines(&self) -> Vec<String> {
         self.log.iter().map(|e| e.line(self.lang)).collect()
     }
@@ -242,6 +257,11 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Option<Cmd> {
         match msg {
             Msg::Key(k) => self.key(k),
+            Msg::Paste(text) => self.paste(&text),
+            Msg::Previews(original, resized) => {
+                self.try_it.previews = (original, resized);
+                None
+            }
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
                 None
@@ -251,6 +271,7 @@ impl App {
                 None
             }
             Msg::Connected(Ok(id)) => {
+                self.keys.root = super::welcome::root_on_aws(&id);
                 self.ident = Some(id);
                 self.conn_error = None;
                 let u = self.user.name();
@@ -270,7 +291,12 @@ impl App {
                 self.done
                     .retain(|s| j.iter().any(|e| super::welcome::screen_of(&e.res) == *s));
                 self.rollback.load(&j);
+                let costs = self.teach.journal(&self.built_plan(), &j);
                 self.journal = j;
+                Some(Cmd::Teach(costs))
+            }
+            Msg::Teach(m) => {
+                self.teach.update(m);
                 None
             }
             Msg::Engine(ev) => self.event(ev),
@@ -283,7 +309,20 @@ impl App {
                     self.say(tr!(es: "Paso terminado y comprobado. Enter para seguir.", en: "Step done and verified. Enter to go on."), false);
                 }
                 let u = self.user.name();
-                Some(Cmd::Many(vec![Cmd::RefreshJournal, Cmd::ListKeys(u)]))
+                let mut cmds = vec![Cmd::RefreshJournal, Cmd::ListKeys(u.clone())];
+                // What the new identity may do now: the lesson of steps 1 and 2.
+                match screen.filter(|_| ok) {
+                    Some(Screen::Role) => {
+                        let names = self.role.partial(&self.plan).roles;
+                        let names = names.into_iter().map(|r| r.name).collect();
+                        cmds.push(Cmd::Teach(super::teach::TeachCmd::Simulate(names)));
+                    }
+                    Some(Screen::User) => {
+                        cmds.push(Cmd::Teach(super::teach::TeachCmd::Simulate(vec![u])));
+                    }
+                    _ => {}
+                }
+                Some(Cmd::Many(cmds))
             }
             Msg::Policies { query, found } => {
                 let form = if self.screen == Screen::User {
@@ -314,13 +353,13 @@ impl App {
                 Some(Cmd::ListKeys(self.user.name()))
             }
             Msg::FreeTier(list) => {
-                self.ec2.free_tier = list;
+                self.ec2.free_tier_known(list);
                 None
             }
             Msg::Tried(r) => {
                 self.busy = None;
                 self.try_it.finish(r);
-                None
+                self.try_it.preview_job().map(Cmd::Preview)
             }
             Msg::Status(t, err) => {
                 if self.busy == Some(Screen::Keys) {
@@ -334,71 +373,5 @@ impl App {
                 }
             }
         }
-    }
-
-    fn event(&mut self, ev: Event) -> Option<Cmd> {
-        match &ev {
-            Event::Verified {
-                step,
-                resource,
-                checks,
-            } => {
-                self.verified
-                    .retain(|(s, r, _)| !(s == step && r.key() == resource.key()));
-                self.verified
-                    .push((*step, resource.clone(), checks.clone()));
-            }
-            Event::AccessKeyCreated {
-                access_key_id,
-                secret_access_key,
-                ..
-            } => {
-                self.keys
-                    .fresh(access_key_id.clone(), secret_access_key.clone());
-            }
-            Event::ConsolePassword {
-                password,
-                sign_in_url,
-                ..
-            } => {
-                self.user.password = Some((password.clone(), sign_in_url.clone()));
-            }
-            Event::InstanceRunning {
-                id,
-                public_ip,
-                public_dns,
-                ..
-            } => {
-                self.ec2.running = Some((id.clone(), public_ip.clone(), public_dns.clone()));
-            }
-            Event::Failed { error, .. } => self.say(error.clone(), true),
-            Event::KeyPairCreated { name, pem_path } => self.say(
-                tr!(
-                    es: "Par de claves {name}: clave privada guardada en {pem_path} (0600); no se puede volver a descargar",
-                    en: "Key pair {name}: private key saved in {pem_path} (0600); it cannot be downloaded again"
-                ),
-                false,
-            ),
-            _ => {}
-        }
-        let rb = self.rollback.event(&ev);
-        if let (true, Event::Done { ok, existing, .. }) = (rb, &ev) {
-            let n = *existing;
-            let t = if *ok {
-                tr!(es: "Deshecho: {n} recursos borrados.", en: "Rolled back: {n} resources deleted.")
-            } else {
-                tr!(es: "Deshecho con fallos ({n} borrados): r reintenta.", en: "Rolled back with failures ({n} deleted): r retries.")
-            };
-            self.say(t, !ok);
-        }
-        if self.log.len() >= 300 {
-            self.log.remove(0);
-        }
-        self.log.push(ev);
-        if rb {
-            self.busy = None;
-            return Some(Cmd::RefreshJournal);
-        }
-        None
     }
 }

@@ -1,5 +1,6 @@
-//! Screen 4: the EC2 instance — name, AMI, type (free-tier marks), security group and ports, role,
-//! user data (size against the 16 KB limit); launching shows the public IP and DNS.
+//! Screen 4: the EC2 instance — name, AMI, type (starts on the account's first free-tier type, and a
+//! paid one needs the cost accepted), security group and ports, role, user data (size against the
+//! 16 KB limit); launching shows the public IP and DNS.
 
 use super::view::{self, Common};
 use super::widgets::{Call, Field, Form, dim, ok_style};
@@ -22,6 +23,10 @@ pub const ROLE: usize = 5;
 pub const USER_DATA: usize = 6;
 pub const KEY_PAIR: usize = 7;
 pub const SUBNET: usize = 8;
+pub const ALLOW_PAID: usize = 9;
+
+#[path = "ec2_free.rs"]
+mod ec2_free;
 
 pub const TYPES: &[&str] = &[
     crate::plan::model::FREE_TIER,
@@ -36,18 +41,38 @@ pub const TYPES: &[&str] = &[
 
 pub fn explain() -> Text {
     Text::fixed(
-        "EC2 alquila servidores virtuales (instancias) por horas. La AMI es la imagen de arranque: sistema operativo \
-         y software inicial; aquí Amazon Linux 2023. El tipo fija CPU y memoria; los marcados ✓ entran en la capa gratuita.\n\n\
-         La instancia vive en la VPC por defecto, una red pública: no pongas ahí datos privados. Un grupo de seguridad \
-         es su cortafuegos: solo entra lo que abras (HTTP 80, HTTPS 443).\n\n\
-         El rol le da permisos sin claves, y los datos de usuario son un script que corre en el primer arranque. \
-         Una instancia parada sigue pagando su disco: termínala para dejar de pagar.",
-        "EC2 rents virtual servers (instances) by the hour. The AMI is the boot image: operating system and \
-         initial software; here Amazon Linux 2023. The type sets CPU and memory; those marked ✓ are in the free tier.\n\n\
-         The instance lives in the default VPC, a public network: keep private data out of it. A security group \
-         is its firewall: only what you open gets in (HTTP 80, HTTPS 443).\n\n\
-         The role gives it permissions without keys, and user data is a script that runs on first boot. \
-         A stopped instance still pays for its disk: terminate it to stop paying.",
+        "EC2 alquila servidores virtuales (instancias) y los cobra por segundo mientras están en marcha \
+         (con un mínimo de un minuto), no por horas. La AMI es la imagen de arranque: sistema operativo y \
+         software inicial; aquí Amazon Linux 2023. El tipo fija CPU y memoria; los marcados ✓ entran en la \
+         capa gratuita de tu cuenta.\n\n\
+         La instancia vive en la VPC por defecto, una red pública: no pongas ahí datos privados. Una VPC se \
+         reparte en subredes, y cada subred está en una zona de disponibilidad (un centro de datos aparte \
+         dentro de la región). Para que una aplicación aguante la caída de una zona, usa al menos dos \
+         instancias en dos zonas distintas.\n\n\
+         Un grupo de seguridad es su cortafuegos: solo entra lo que abras (HTTP 80, HTTPS 443). Tiene memoria \
+         (stateful): la respuesta a una conexión permitida sale sin necesitar otra regla.\n\n\
+         El rol le da permisos sin claves: la instancia pide credenciales temporales a su servicio de \
+         metadatos, y pasos exige IMDSv2, que pide un token de sesión antes de contestar (protege de que \
+         una web engañada robe esas credenciales). Los datos de usuario son un script que corre en el \
+         primer arranque.\n\n\
+         Un par de claves sirve para entrar por SSH: AWS guarda la pública y tú la privada (.pem), que solo \
+         se descarga una vez. El tutorial no la usa, y SSH (puerto 22) no está abierto.\n\n\
+         Una instancia parada no paga CPU pero sí su disco: termínala para dejar de pagar.",
+        "EC2 rents virtual servers (instances) and bills them per second while they run (one minute \
+         minimum), not per hour. The AMI is the boot image: operating system and initial software; here \
+         Amazon Linux 2023. The type sets CPU and memory; those marked ✓ are in your account's free tier.\n\n\
+         The instance lives in the default VPC, a public network: keep private data out of it. A VPC is \
+         split into subnets, and each subnet sits in one Availability Zone (a separate data centre within \
+         the region). For an application to survive losing a zone, run at least two instances in two \
+         different zones.\n\n\
+         A security group is its firewall: only what you open gets in (HTTP 80, HTTPS 443). It is stateful: \
+         the reply to an allowed connection goes out without a rule of its own.\n\n\
+         The role gives it permissions without keys: the instance asks its metadata service for temporary \
+         credentials, and pasos requires IMDSv2, which wants a session token before it answers (so a \
+         tricked web page cannot steal those credentials). User data is a script that runs on first boot.\n\n\
+         A key pair is for logging in over SSH: AWS keeps the public key and you the private one (.pem), \
+         which downloads only once. The walkthrough uses none, and SSH (port 22) is not open.\n\n\
+         A stopped instance pays no CPU but still pays for its disk: terminate it to stop paying.",
     )
 }
 
@@ -56,9 +81,13 @@ pub struct Ec2Screen {
     pub form: Form,
     pub base_dir: PathBuf,
     pub free_tier: Vec<String>,
+    /// The type the plan asked for: the free-tier list replaces it only while it is untouched.
+    pub planned_type: String,
+    /// The free-tier list moved the type field: (from, to).
+    pub switched: Option<(String, String)>,
     pub running: Option<(String, Option<String>, Option<String>)>,
-    /// The plan's acceptance of a paid instance type (kept as the plan says).
-    pub allow_paid: bool,
+    /// The private key of a key pair made in this session (for the `ssh` command).
+    pub pem: Option<String>,
 }
 
 impl Ec2Screen {
@@ -114,11 +143,20 @@ impl Ec2Screen {
                     ),
                     &s(|i| &i.subnet, ""),
                 ),
+                Field::toggle(
+                    Text::fixed(
+                        "Acepto el coste (no gratuito)",
+                        "I accept the cost (not free)",
+                    ),
+                    i.is_some_and(|i| i.allow_paid),
+                ),
             ]),
             base_dir: lp.base_dir.clone(),
             free_tier: Vec::new(),
+            planned_type: s(|i| &i.instance_type, "t3.micro"),
+            switched: None,
             running: None,
-            allow_paid: i.is_some_and(|i| i.allow_paid),
+            pem: None,
         }
     }
 
@@ -145,6 +183,9 @@ impl Ec2Screen {
             if ingress_port(&p).is_none() {
                 e.push((PORTS, tr!(es: "«{p}» no es un puerto: usa http, https, ssh o tcp:8080", en: "“{p}” is not a port: use http, https, ssh or tcp:8080")));
             }
+        }
+        if let Some(b) = self.blocked() {
+            e.push((TYPE, b));
         }
         let kp = self.form.get(KEY_PAIR).trim();
         if kp.len() > 255 || !kp.is_ascii() {
@@ -185,7 +226,7 @@ impl Ec2Screen {
                 role: self.form.get(ROLE).trim().into(),
                 user_data: self.form.get(USER_DATA).trim().into(),
                 subnet: self.form.get(SUBNET).trim().into(),
-                allow_paid: self.allow_paid,
+                allow_paid: self.form.on(ALLOW_PAID),
             },
         )
     }
@@ -226,43 +267,9 @@ impl Ec2Screen {
         }
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let (sg, i) = self.parts();
-        let ports: Vec<String> = sg
-            .ingress
-            .iter()
-            .filter_map(|p| ingress_port(p))
-            .map(|p| p.to_string())
-            .collect();
-        let (n, g, t, r) = (&i.name, &sg.name, &i.instance_type, &i.role);
-        let mut c = vec![
-            Call::new(
-                "ssm:GetParameter al2023",
-                "aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-            ),
-            Call::new(
-                format!("ec2:CreateSecurityGroup {g}"),
-                format!(
-                    "aws ec2 create-security-group --group-name {g} --description '{}'",
-                    sg.description
-                ),
-            ),
-        ];
-        for p in &ports {
-            c.push(Call::new(
-                format!("ec2:AuthorizeSecurityGroupIngress {p}"),
-                format!("aws ec2 authorize-security-group-ingress --group-name {g} --protocol tcp --port {p} --cidr 0.0.0.0/0"),
-            ));
-        }
-        c.push(Call::new(
-            format!("ec2:RunInstances {n} {t}"),
-            format!("aws ec2 run-instances --image-id ami-… --instance-type {t} --security-groups {g} --iam-instance-profile Name={r} --user-data file://{} --metadata-options HttpTokens=required --tag-specifications 'ResourceType=instance,Tags=[{{Key=Name,Value={n}}}]'", i.user_data),
-        ));
-        c.push(Call::new(
-            "ec2:DescribeInstances (wait running)",
-            "aws ec2 wait instance-running --filters Name=tag:Name,Values=".to_string() + n,
-        ));
-        c
+    /// What Enter runs, from the export generator (the role came from step 1).
+    pub fn calls(&self, o: &crate::export::Options) -> Vec<Call> {
+        super::teach::calls(&self.partial(&super::teach::empty_plan()), o)
     }
 }
 
@@ -273,11 +280,10 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
         let t = tr!(es: "datos de usuario: {n} B de 16384 B", en: "user data: {n} B of 16384 B");
         extra.push(Line::styled(format!("  {}", t.get(lang)), dim()));
     }
-    if let Some((id, ip, dns)) = &s.running {
-        let ip = ip.as_deref().unwrap_or("-");
-        let dns = dns.as_deref().unwrap_or("-");
-        let t = tr!(es: "▶ en marcha: {id}  IP pública {ip}  DNS {dns}", en: "▶ running: {id}  public IP {ip}  DNS {dns}");
-        extra.push(Line::styled(format!("  {}", t.get(lang)), ok_style()));
+    // The refusal of a paid type is an error under the type field; the reason for a switched
+    // type goes here.
+    if let Some((r, true)) = s.type_reason() {
+        extra.push(Line::styled(format!("  ✓ {}", r.get(lang)), ok_style()));
     }
     let free = &s.free_tier;
     let marks = |i: usize, v: &str| -> Option<Text> {
@@ -302,7 +308,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &Ec2Screen) {
         &s.errors(),
         &marks,
         extra,
-        &s.calls(),
+        &s.calls(&c.export),
     );
 }
 

@@ -20,14 +20,22 @@ pub fn explain() -> Text {
     Text::fixed(
         "Una clave de acceso (id + secreto) deja que la AWS CLI, un SDK o tu código actúen como este usuario. \
          El secreto solo se ve al crearla: guárdalo o créala de nuevo. Hay como mucho dos por usuario, para poder \
-         rotarlas: crea la nueva, cambia tus programas, desactiva la vieja y bórrala.\n\
-         Las claves de larga duración se filtran con facilidad: AWS recomienda credenciales temporales con IAM \
-         Identity Center (`aws configure sso`) siempre que se pueda.",
+         rotarlas: crea la nueva, cambia tus programas, desactiva la vieja y bórrala.\n\n\
+         Son credenciales de larga duración: valen hasta que las borras, así que una clave filtrada (en un \
+         repositorio, en un correo) sirve a quien la encuentre. Un rol, en cambio, da credenciales temporales \
+         que caducan solas. AWS recomienda credenciales temporales con IAM Identity Center \
+         (`aws configure sso`) siempre que se pueda.\n\n\
+         Nunca crees claves para el usuario raíz (root) de la cuenta: puede hacerlo todo, también cerrar la \
+         cuenta, y ninguna política lo limita. Usa un usuario IAM como este.",
         "An access key (id + secret) lets the AWS CLI, an SDK or your code act as this user. The secret is \
          shown only when the key is created: store it or create a new one. A user has at most two, so you can \
-         rotate: create the new one, switch your programs, deactivate the old one, then delete it.\n\
-         Long-term keys leak easily: AWS recommends short-term credentials with IAM Identity Center \
-         (`aws configure sso`) wherever possible.",
+         rotate: create the new one, switch your programs, deactivate the old one, then delete it.\n\n\
+         These are long-term credentials: they work until you delete them, so a leaked key (in a repository, \
+         in an email) works for whoever finds it. A role, instead, hands out temporary credentials that expire \
+         on their own. AWS recommends short-term credentials with IAM Identity Center (`aws configure sso`) \
+         wherever possible.\n\n\
+         Never create keys for the account's root user: it can do anything, even close the account, and no \
+         policy limits it. Use an IAM user like this one.",
     )
 }
 
@@ -39,6 +47,8 @@ pub struct KeysScreen {
     pub fresh: Option<(String, Secret)>,
     pub revealed: bool,
     pub error: Option<Text>,
+    /// Connected as the account's root user on real AWS: warn before any key is made.
+    pub root: bool,
 }
 
 impl KeysScreen {
@@ -130,16 +140,30 @@ fn age(now: i64, created: Option<i64>, lang: Lang) -> String {
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &KeysScreen, now: i64) {
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    lang: Lang,
+    s: &KeysScreen,
+    now: i64,
+    view: &super::app::ViewState,
+) {
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
-    widgets::render_text(
-        f,
-        left,
-        Text::fixed("Qué es", "What it is").get(lang),
-        widgets::para(explain().get(lang)),
-    );
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
+    let title = Text::fixed("Qué es (e: ampliar)", "What it is (e: expand)");
+    super::view::explanation_panel(f, left, lang, &title, &explain(), view);
     let mut lines = Vec::new();
+    if s.root {
+        lines.push(Line::styled(
+            Text::fixed(
+                "⚠ Estás conectado como root: nunca crees claves de acceso para root.",
+                "⚠ You are connected as root: never create access keys for root.",
+            )
+            .get(lang)
+            .to_string(),
+            err_style().add_modifier(Modifier::BOLD),
+        ));
+    }
     if s.list.is_empty() {
         lines.push(Line::styled(
             Text::fixed("Este usuario no tiene claves.", "This user has no keys.")

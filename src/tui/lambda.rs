@@ -2,7 +2,7 @@
 //! shown live under the trigger fields, and Loop/Risk block creation until explicitly acknowledged.
 
 use super::view::{self, Common};
-use super::widgets::{Call, Field, Form, dim, err_style, ok_style};
+use super::widgets::{Call, Field, Form};
 use crate::i18n::{Lang, Text};
 use crate::loopcheck::{self, FunctionOutput, Report, Verdict};
 use crate::names;
@@ -11,8 +11,6 @@ use crate::plan::{Bucket, Lambda, Output, Plan, Trigger};
 use crate::tr;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
-use ratatui::text::Line;
 use std::collections::BTreeMap;
 
 pub const BUCKET: usize = 0;
@@ -27,18 +25,27 @@ pub const SUFFIX: usize = 8;
 
 pub fn explain() -> Text {
     Text::fixed(
-        "Lambda ejecuta tu código sin servidores que administrar: se cobra por invocación y tiempo. \
-         Un disparador (trigger) la despierta ante un evento; aquí, cada foto que llega a la carpeta de entrada \
+        "Lambda ejecuta tu código sin servidores que administrar: se paga por invocación y por el tiempo que \
+         corre. Un disparador la despierta ante un evento; aquí, cada foto que llega a la carpeta de entrada \
          del bucket S3. La función la reduce y escribe el resultado en la carpeta de salida.\n\n\
+         S3 no tiene carpetas de verdad: una «carpeta» es solo el principio de la clave del objeto (su \
+         prefijo), como input/ en input/foto.jpg. Y el nombre de un bucket es único en todo el mundo, no \
+         solo en tu cuenta: si otra persona ya lo usa, elige otro.\n\n\
          Cuidado: si la salida cae donde escucha el disparador, cada resultado vuelve a disparar la función, \
-         sin fin, y se paga cada vuelta. Por eso el prefijo y el sufijo importan.\n\n\
-         El rol de la función necesita S3 y también permiso para escribir sus registros (logs).",
-        "Lambda runs your code with no servers to manage: you pay per invocation and duration. A trigger \
-         wakes it on an event; here, every photo that lands in the bucket's input folder. The function shrinks \
-         it and writes the result to the output folder.\n\n\
+         sin fin, y se paga cada vuelta. Por eso el prefijo y el sufijo importan: la comprobación de bucles, \
+         a la derecha, dice por qué una configuración es segura o no.\n\n\
+         El rol de la función necesita S3 y también permiso para escribir sus registros (logs) en \
+         CloudWatch.",
+        "Lambda runs your code with no servers to manage: you pay per invocation and for the time it runs. \
+         A trigger wakes it on an event; here, every photo that lands in the bucket's input folder. The \
+         function shrinks it and writes the result to the output folder.\n\n\
+         S3 has no real folders: a “folder” is just the start of the object's key (its prefix), like input/ \
+         in input/photo.jpg. And a bucket name is unique across the whole world, not just your account: if \
+         someone else has it, pick another.\n\n\
          Careful: if the output lands where the trigger listens, every result fires the function again, \
-         endlessly, and every round is billed. That is why prefix and suffix matter.\n\n\
-         The function's role needs S3 and also permission to write its logs.",
+         endlessly, and every round is billed. That is why prefix and suffix matter: the loop check, on the \
+         right, says why a setup is safe or not.\n\n\
+         The function's role needs S3 and also permission to write its logs to CloudWatch.",
     )
 }
 
@@ -220,52 +227,14 @@ impl LambdaScreen {
         }
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let (b, l) = self.parts();
-        let (bn, f, rt, r) = (&b.name, &l.name, &l.runtime, &l.role);
-        let (ev, pre, suf) = (
-            self.form.get(EVENTS),
-            self.form.get(PREFIX),
-            self.form.get(SUFFIX),
-        );
-        let mut calls = vec![
-            Call::new(
-                format!("s3:CreateBucket {bn}"),
-                format!("aws s3api create-bucket --bucket {bn}"),
-            ),
-            Call::new(
-                format!("lambda:CreateFunction {f} ({rt})"),
-                format!(
-                    "aws lambda create-function --function-name {f} --runtime {rt} --handler bootstrap --role arn:aws:iam::…:role/{r} --zip-file fileb://resizer.zip"
-                ),
-            ),
-            Call::new(
-                format!("lambda:AddPermission s3 → {f}"),
-                format!(
-                    "aws lambda add-permission --function-name {f} --principal s3.amazonaws.com --action lambda:InvokeFunction --statement-id s3 --source-arn arn:aws:s3:::{bn} --source-account …"
-                ),
-            ),
-            Call::new(
-                format!("s3:PutBucketNotificationConfiguration {ev} {pre}*{suf}"),
-                format!(
-                    "aws s3api put-bucket-notification-configuration --bucket {bn} --notification-configuration file://notification.json"
-                ),
-            ),
-        ];
-        // Only when the learner acknowledged a looping trigger (allow_recursion), as the engine does.
-        if self.ack {
-            calls.push(Call::new(
-                "lambda:PutFunctionRecursionConfig Terminate",
-                format!(
-                    "aws lambda put-function-recursion-config --function-name {f} --recursive-loop Terminate"
-                ),
-            ));
-        }
-        calls
+    /// What Enter runs, from the export generator: the function's role and its policies too.
+    pub fn calls(&self, plan: &Plan, o: &crate::export::Options) -> Vec<Call> {
+        super::teach::calls(&self.partial(plan), o)
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen, today: &str) {
+pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen) {
+    let today = c.today.as_str();
     let lang = c.lang;
     let mut extra = Vec::new();
     // Step 4 needs the zip: what its background build is doing comes first.
@@ -274,43 +243,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen, today: &s
     {
         extra.push(r);
     }
-    match s.verdict() {
-        Ok(r) => {
-            let (label, style) = match r.verdict {
-                Verdict::Safe => (Text::fixed("✓ sin bucle", "✓ no loop"), ok_style()),
-                Verdict::Risk => (
-                    Text::fixed("⚠ RIESGO de bucle", "⚠ loop RISK"),
-                    Style::default().fg(Color::Yellow),
-                ),
-                Verdict::Loop => (
-                    Text::fixed("✗ BUCLE infinito", "✗ infinite LOOP"),
-                    err_style(),
-                ),
-            };
-            extra.push(Line::styled(format!("  {}", label.get(lang)), style));
-            for reason in r.reasons.iter().take(2) {
-                extra.push(Line::styled(format!("    {}", reason.get(lang)), dim()));
-            }
-            if let Some(k) = &r.example_key {
-                extra.push(Line::styled(format!("    e.g. {k}"), dim()));
-            }
-            if let Some(fix) = &r.fix {
-                extra.push(Line::styled(format!("    → {}", fix.get(lang)), dim()));
-            }
-            if r.verdict != Verdict::Safe {
-                let t = if s.ack {
-                    Text::fixed(
-                        "riesgo aceptado (allow_recursion)",
-                        "risk accepted (allow_recursion)",
-                    )
-                } else {
-                    Text::fixed("bloqueado: ! para aceptar", "blocked: ! to accept")
-                };
-                extra.push(Line::styled(format!("    {}", t.get(lang)), style));
-            }
-        }
-        Err(t) => extra.push(Line::styled(format!("  ✗ {}", t.get(lang)), err_style())),
-    }
+    extra.push(super::lambda_check::summary(s, lang));
     let marks = |i: usize, v: &str| -> Option<Text> {
         if i != RUNTIME {
             return None;
@@ -332,7 +265,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &LambdaScreen, today: &s
         &s.errors(),
         &marks,
         extra,
-        &s.calls(),
+        &s.calls(&c.plan, &c.export),
     );
 }
 
@@ -386,9 +319,7 @@ mod tests {
 
     #[test]
     fn snapshot() {
+        // The loop, risk and safe verdicts at 80×24: tui::tests.
         snapshots(Screen::Lambda, "lambda", |_| {});
-        snapshots(Screen::Lambda, "lambda_loop", |a| {
-            a.lambda.form.fields[OUT_PREFIX].value = "input/".into()
-        });
     }
 }

@@ -18,15 +18,24 @@ pub fn explain() -> Text {
     Text::fixed(
         "IAM decide quién puede hacer qué en tu cuenta. Un rol es una identidad sin contraseña: \
          no es una persona, sino un conjunto de permisos que un servicio \"se pone\" cuando lo necesita.\n\n\
-         Aquí la instancia EC2 asumirá el rol para hablar con S3 y DynamoDB sin guardar claves en el servidor. \
-         Los permisos llegan por políticas; las gestionadas por AWS (…FullAccess) son cómodas pero amplias: \
-         en producción da solo lo necesario (mínimo privilegio).\n\n\
+         Quién puede ponérselo lo dice su política de confianza: aquí, solo el servicio EC2 \
+         (ec2.amazonaws.com). Lo que puede hacer con él lo dicen sus políticas de permisos.\n\n\
+         Quien asume un rol recibe credenciales temporales, que caducan solas en unas horas y se renuevan \
+         sin que nadie las copie. Las claves de un usuario, en cambio, duran hasta que las borras: por eso \
+         un servidor debe usar un rol y nunca claves guardadas en su disco.\n\n\
+         Aquí la instancia EC2 asumirá el rol para hablar con S3 y DynamoDB. Las políticas gestionadas \
+         por AWS (…FullAccess) son cómodas pero amplias: en producción da solo lo necesario (mínimo \
+         privilegio).\n\n\
          EC2 no usa el rol directamente, sino un perfil de instancia con el mismo nombre que lo contiene.",
         "IAM decides who may do what in your account. A role is an identity with no password: not a \
          person, but a set of permissions a service \"puts on\" when it needs them.\n\n\
-         Here the EC2 instance will assume the role to talk to S3 and DynamoDB without storing keys on the \
-         server. Permissions come from policies; AWS-managed ones (…FullAccess) are handy but broad: in \
-         production grant only what is needed (least privilege).\n\n\
+         Who may put it on is said by its trust policy: here, only the EC2 service (ec2.amazonaws.com). \
+         What it may do with it is said by its permission policies.\n\n\
+         Whoever assumes a role gets temporary credentials, which expire on their own within hours and are \
+         renewed without anyone copying them. A user's keys, instead, last until you delete them: that is \
+         why a server should use a role, never keys stored on its disk.\n\n\
+         Here the EC2 instance will assume the role to talk to S3 and DynamoDB. AWS-managed policies \
+         (…FullAccess) are handy but broad: in production grant only what is needed (least privilege).\n\n\
          EC2 does not use the role directly but an instance profile of the same name that holds it.",
     )
 }
@@ -132,32 +141,9 @@ impl RoleScreen {
         }
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let n = self.name();
-        let svc = self.form.get(TRUST).to_string();
-        let mut c = vec![Call::new(
-            format!("iam:CreateRole {n} (trust {svc})"),
-            format!(
-                "aws iam create-role --role-name {n} --assume-role-policy-document file://trust-{svc}.json"
-            ),
-        )];
-        for p in self.form.list(POLICIES) {
-            c.push(Call::new(
-                format!("iam:AttachRolePolicy {p}"),
-                format!("aws iam attach-role-policy --role-name {n} --policy-arn arn:aws:iam::aws:policy/{p}"),
-            ));
-        }
-        c.push(Call::new(
-            format!("iam:CreateInstanceProfile {n}"),
-            format!("aws iam create-instance-profile --instance-profile-name {n}"),
-        ));
-        c.push(Call::new(
-            format!("iam:AddRoleToInstanceProfile {n}"),
-            format!(
-                "aws iam add-role-to-instance-profile --instance-profile-name {n} --role-name {n}"
-            ),
-        ));
-        c
+    /// What Enter runs, from the export generator (the same commands `pasos export` writes).
+    pub fn calls(&self, o: &crate::export::Options) -> Vec<Call> {
+        super::teach::calls(&self.partial(&super::teach::empty_plan()), o)
     }
 }
 
@@ -187,7 +173,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &RoleScreen) {
         &s.errors(),
         &|_, _| None,
         hint,
-        &s.calls(),
+        &s.calls(&c.export),
     );
 }
 

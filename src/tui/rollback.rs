@@ -198,14 +198,16 @@ pub fn explain() -> Text {
     )
 }
 
-pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &RollbackScreen) {
-    let [top, list] = Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
-    widgets::render_text(
-        f,
-        top,
-        Text::fixed("Deshacer", "Roll back").get(lang),
-        widgets::para(explain().get(lang)),
-    );
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    lang: Lang,
+    s: &RollbackScreen,
+    view: &super::app::ViewState,
+) {
+    let [top, list] = Layout::vertical([Constraint::Length(5), Constraint::Min(3)]).areas(area);
+    let title = Text::fixed("Deshacer (e: ampliar)", "Roll back (e: expand)");
+    super::view::explanation_panel(f, top, lang, &title, &explain(), view);
     let mut lines = Vec::new();
     if s.rows.is_empty() {
         lines.push(Line::styled(

@@ -1,14 +1,13 @@
-//! Screen 6: try it — uploads the sample photo under the trigger prefix, waits (bounded) for the
-//! resized copy under the output prefix, and shows sizes, time taken and the function's log lines.
+//! Screen 6: try it — uploads a photo (the learner's own, or the sample) under the trigger prefix,
+//! waits (bounded) for the resized copy under the output prefix, and shows sizes, time taken, both
+//! photos side by side and the function's log lines (REPORT's fields one per line).
 
-use super::widgets::{self, dim, err_style, ok_style};
+use super::form::{Field, Form};
+use super::photo::{self, Pixels};
 use crate::cloud::Cloud;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Text;
 use crate::plan::Plan;
 use crate::tr;
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -34,45 +33,124 @@ pub struct Outcome {
     pub logs: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TryScreen {
+    /// The photo to upload: a path typed by the learner, empty for the sample photo.
+    pub photo: Form,
     pub running: bool,
     pub outcome: Option<Outcome>,
     pub error: Option<Text>,
+    /// The last job run (what the preview downloads).
+    pub job: Option<Job>,
+    /// The original and the resized photo, decoded small.
+    pub previews: (Option<Pixels>, Option<Pixels>),
 }
 
-/// The first .jpg in assets/photos (next to the binary's sources, or under the working directory).
+/// The sample photo, embedded in the binary so an installed pasos has it too.
+const SAMPLE: &[u8] = include_bytes!("../../assets/photos/sample-landscape.jpg");
+
+/// The sample photo's path: the checkout's `assets/photos/sample-landscape.jpg` when it is there,
+/// else the embedded copy written once under the data dir.
 pub fn sample_photo() -> Option<PathBuf> {
-    for dir in [
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/photos")),
-        PathBuf::from("assets/photos"),
-    ] {
-        if let Ok(rd) = std::fs::read_dir(&dir) {
-            let mut jpgs: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().is_some_and(|x| {
-                        x.eq_ignore_ascii_case("jpg") || x.eq_ignore_ascii_case("jpeg")
-                    })
-                })
-                .collect();
-            jpgs.sort();
-            if let Some(p) = jpgs.into_iter().next() {
-                return Some(p);
-            }
+    let checkout = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/photos/sample-landscape.jpg"
+    ));
+    if checkout.is_file() {
+        return Some(checkout);
+    }
+    let copy = crate::paths::data_dir().join("sample-landscape.jpg");
+    if std::fs::metadata(&copy).is_ok_and(|m| m.len() == SAMPLE.len() as u64) {
+        return Some(copy);
+    }
+    std::fs::create_dir_all(crate::paths::data_dir()).ok()?;
+    std::fs::write(&copy, SAMPLE).ok()?;
+    Some(copy)
+}
+
+impl Default for TryScreen {
+    fn default() -> TryScreen {
+        TryScreen {
+            photo: Form::new(vec![Field::text(Text::fixed("Foto", "Photo"), "")]),
+            running: false,
+            outcome: None,
+            error: None,
+            job: None,
+            previews: (None, None),
         }
     }
-    None
+}
+
+/// The largest photo Try it uploads in one PutObject (S3 takes 5 GB; a learner's photo is MBs, and
+/// anything far bigger is a wrong path).
+pub const PHOTO_MAX: u64 = 100 * 1024 * 1024;
+
+/// The photo the learner typed: a readable regular file (`~/` is the home folder), or why not.
+pub fn chosen_photo(typed: &str) -> Result<Option<PathBuf>, Text> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let path = match typed.strip_prefix("~/") {
+        Some(rest) => directories::BaseDirs::new()
+            .map(|b| b.home_dir().join(rest))
+            .unwrap_or_else(|| PathBuf::from(typed)),
+        None => PathBuf::from(typed),
+    };
+    let p = path.display().to_string();
+    match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => {
+            Err(tr!(es: "Foto: {p} no es un archivo", en: "Photo: {p} is not a file"))
+        }
+        Ok(m) if m.len() > PHOTO_MAX => {
+            Err(tr!(es: "Foto: {p} pesa más de 100 MB", en: "Photo: {p} is over 100 MB"))
+        }
+        Ok(_) => Ok(Some(path)),
+        Err(e) => {
+            let e = e.to_string();
+            Err(tr!(es: "Foto: no se puede leer {p} ({e})", en: "Photo: cannot read {p} ({e})"))
+        }
+    }
+}
+
+/// The content type S3 stores with the upload, from the file's extension.
+pub fn content_type(path: &std::path::Path) -> &'static str {
+    match path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        _ => "application/octet-stream",
+    }
 }
 
 impl TryScreen {
     pub fn job(&mut self, plan: &Plan) -> Option<Job> {
-        let l = plan.lambdas.first();
-        let (Some(l), Some(photo)) = (l, sample_photo()) else {
+        let Some(l) = plan.lambdas.first() else {
             self.error = Some(
-                tr!(es: "Falta la función del paso 5 o la foto de ejemplo (assets/photos).", en: "The step 5 function or the sample photo (assets/photos) is missing."),
+                tr!(es: "Falta la función del paso 5.", en: "The step 5 function is missing."),
             );
             return None;
+        };
+        let photo = match chosen_photo(self.photo.get(0)) {
+            Ok(Some(p)) => p,
+            Ok(None) => match sample_photo() {
+                Some(p) => p,
+                None => {
+                    self.error = Some(
+                        tr!(es: "No se pudo preparar la foto de ejemplo: escribe la ruta de una foto (Tab)", en: "The sample photo could not be prepared: type a photo's path (Tab)"),
+                    );
+                    return None;
+                }
+            },
+            Err(t) => {
+                self.error = Some(t);
+                return None;
+            }
         };
         let t = l.triggers.first();
         Some(Job {
@@ -83,10 +161,24 @@ impl TryScreen {
             photo,
         })
     }
-    pub fn started(&mut self) {
+    pub fn started(&mut self, job: &Job) {
         self.running = true;
         self.error = None;
         self.outcome = None;
+        self.previews = (None, None);
+        self.job = Some(job.clone());
+    }
+    /// After a run that produced a resized copy: what to decode for the side-by-side view.
+    pub fn preview_job(&self) -> Option<photo::Job> {
+        let (job, key) = (
+            self.job.as_ref()?,
+            self.outcome.as_ref()?.output_key.clone()?,
+        );
+        Some(photo::Job {
+            photo: job.photo.clone(),
+            bucket: job.bucket.clone(),
+            key,
+        })
     }
     pub fn finish(&mut self, r: Result<Outcome, Text>) {
         self.running = false;
@@ -116,7 +208,12 @@ pub async fn run(cloud: &Cloud, job: Job) -> Result<Outcome, Text> {
     let t0 = Instant::now();
     let input_size = body.len() as u64;
     cloud
-        .put_bytes(&job.bucket, &input_key, body, Some("image/jpeg"))
+        .put_bytes(
+            &job.bucket,
+            &input_key,
+            body,
+            Some(content_type(&job.photo)),
+        )
         .await
         .map_err(|e| e.text())?;
     let mut found = None;
@@ -152,89 +249,16 @@ pub async fn run(cloud: &Cloud, job: Job) -> Result<Outcome, Text> {
 
 pub fn explain() -> Text {
     Text::fixed(
-        "Ahora se prueba todo junto: se sube la foto de ejemplo a la carpeta de entrada del bucket, S3 avisa a \
-         la Lambda, y esta deja una copia reducida en la carpeta de salida. Se mide cuánto tarda y cuánto pesa \
-         antes y después, y se leen los registros de la función en CloudWatch Logs.",
-        "Now everything is tried together: the sample photo is uploaded to the bucket's input folder, S3 \
-         notifies the Lambda, and it leaves a smaller copy in the output folder. The time taken and the sizes \
-         before and after are measured, and the function's logs are read from CloudWatch Logs.",
+        "Ahora se prueba todo junto: se sube una foto (la de ejemplo, o una tuya: Tab y su ruta) a la carpeta \
+         de entrada del bucket, S3 avisa a la Lambda, y esta deja una copia reducida en la carpeta de salida. Se \
+         mide cuánto tarda y cuánto pesa antes y después, y se leen los registros de la función en CloudWatch Logs.",
+        "Now everything is tried together: a photo (the sample, or one of yours: Tab and its path) is uploaded to \
+         the bucket's input folder, S3 notifies the Lambda, and it leaves a smaller copy in the output folder. The \
+         time taken and the sizes before and after are measured, and the function's logs are read from CloudWatch Logs.",
     )
 }
 
-pub fn render(f: &mut Frame, area: Rect, lang: Lang, s: &TryScreen, log: &[String]) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
-    let ex = widgets::para(explain().get(lang));
-    widgets::render_text(
-        f,
-        left,
-        Text::fixed("Qué pasa", "What happens").get(lang),
-        ex,
-    );
-    let mut lines = Vec::new();
-    if s.running {
-        lines.push(Line::raw(
-            Text::fixed(
-                "Subiendo y esperando el resultado…",
-                "Uploading and waiting for the result…",
-            )
-            .get(lang)
-            .to_string(),
-        ));
-        lines.extend(
-            log.iter()
-                .rev()
-                .take(3)
-                .rev()
-                .map(|l| Line::styled(l.clone(), dim())),
-        );
-    } else if let Some(o) = &s.outcome {
-        let (ik, is) = (&o.input_key, o.input_size);
-        lines.push(Line::raw(
-            tr!(es: "subida: {ik} ({is} bytes)", en: "uploaded: {ik} ({is} bytes)")
-                .get(lang)
-                .to_string(),
-        ));
-        match &o.output_key {
-            Some(k) => {
-                let (os, ms) = (o.output_size, o.elapsed_ms);
-                let pct = (os * 100).checked_div(is).unwrap_or(0);
-                lines.push(Line::styled(tr!(es: "✓ resultado: {k} ({os} bytes, {pct}% del original)", en: "✓ result: {k} ({os} bytes, {pct}% of the original)").get(lang).to_string(), ok_style()));
-                lines.push(Line::styled(
-                    tr!(es: "  tardó {ms} ms", en: "  took {ms} ms")
-                        .get(lang)
-                        .to_string(),
-                    ok_style(),
-                ));
-            }
-            None => {
-                let secs = WAIT.as_secs();
-                lines.push(Line::styled(tr!(es: "✗ no apareció nada en la salida en {secs} s", en: "✗ nothing appeared in the output within {secs} s").get(lang).to_string(), err_style()));
-            }
-        }
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            Text::fixed("Registros de la función:", "Function logs:")
-                .get(lang)
-                .to_string(),
-            dim(),
-        ));
-        lines.extend(o.logs.iter().map(|l| Line::raw(format!("  {l}"))));
-    } else {
-        lines.push(Line::raw(
-            Text::fixed(
-                "Enter: subir la foto de ejemplo.",
-                "Enter: upload the sample photo.",
-            )
-            .get(lang)
-            .to_string(),
-        ));
-    }
-    if let Some(e) = &s.error {
-        lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style()));
-    }
-    widgets::render_text(f, right, Text::fixed("Probar", "Try it").get(lang), lines);
-}
+pub use super::try_it_view::{items, render};
 
 #[cfg(test)]
 mod tests {
@@ -275,6 +299,43 @@ mod tests {
         assert!(a.busy.is_none());
         a.update(key(KeyCode::Enter));
         assert_eq!(a.screen, Screen::Rollback);
+    }
+
+    #[test]
+    fn the_learner_can_upload_a_photo_of_their_own() {
+        let d = tempfile::tempdir().unwrap();
+        let mine = d.path().join("mi foto ñ.PNG");
+        std::fs::write(&mine, b"\x89PNG\r\n\x1a\n").unwrap();
+        let mut a = app();
+        a.update(key(KeyCode::Char('6')));
+        a.update(key(KeyCode::Tab));
+        assert!(a.editing(), "Tab edits the photo's path");
+        for c in mine.display().to_string().chars() {
+            a.update(key(KeyCode::Char(c)));
+        }
+        a.update(key(KeyCode::Enter));
+        assert!(!a.editing(), "Enter ends editing and runs nothing");
+        assert!(a.busy.is_none());
+        let plan = a.built_plan();
+        let job = a.try_it.job(&plan).expect("a job");
+        assert_eq!(job.photo, mine);
+        assert_eq!(content_type(&job.photo), "image/png");
+    }
+
+    #[test]
+    fn a_bad_photo_path_names_the_field_and_why() {
+        let e = chosen_photo("/no/such/photo.jpg").unwrap_err();
+        assert!(
+            e.en.starts_with("Photo: cannot read /no/such/photo.jpg"),
+            "{}",
+            e.en
+        );
+        assert!(e.es.starts_with("Foto: no se puede leer"));
+        let d = tempfile::tempdir().unwrap();
+        let e = chosen_photo(&d.path().display().to_string()).unwrap_err();
+        assert!(e.en.contains("is not a file"));
+        assert_eq!(chosen_photo("  ").unwrap(), None, "empty: the sample photo");
+        assert!(sample_photo().is_some_and(|p| p.is_file()));
     }
 
     #[test]

@@ -142,39 +142,9 @@ impl UserScreen {
         }
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let (u, g) = (self.name(), self.group());
-        let mut c = vec![Call::new(
-            format!("iam:CreateGroup {g}"),
-            format!("aws iam create-group --group-name {g}"),
-        )];
-        for p in self.form.list(POLICIES) {
-            c.push(Call::new(
-                format!("iam:AttachGroupPolicy {p}"),
-                format!("aws iam attach-group-policy --group-name {g} --policy-arn arn:aws:iam::aws:policy/{p}"),
-            ));
-        }
-        c.push(Call::new(
-            format!("iam:CreateUser {u}"),
-            format!("aws iam create-user --user-name {u}"),
-        ));
-        c.push(Call::new(
-            format!("iam:AddUserToGroup {u} → {g}"),
-            format!("aws iam add-user-to-group --user-name {u} --group-name {g}"),
-        ));
-        if self.form.on(CONSOLE) {
-            c.push(Call::new(
-                format!("iam:CreateLoginProfile {u}"),
-                format!("aws iam create-login-profile --user-name {u} --password '…' --password-reset-required"),
-            ));
-        }
-        for _ in 0..self.form.get(KEYS).parse::<u8>().unwrap_or(0) {
-            c.push(Call::new(
-                format!("iam:CreateAccessKey {u}"),
-                format!("aws iam create-access-key --user-name {u}"),
-            ));
-        }
-        c
+    /// What Enter runs, from the export generator (the same commands `pasos export` writes).
+    pub fn calls(&self, o: &crate::export::Options) -> Vec<Call> {
+        super::teach::calls(&self.partial(&super::teach::empty_plan()), o)
     }
 }
 
@@ -209,7 +179,7 @@ pub fn render(f: &mut Frame, area: Rect, c: &Common, s: &UserScreen) {
         &s.errors(),
         &|_, _| None,
         extra,
-        &s.calls(),
+        &s.calls(&c.export),
     );
 }
 
@@ -254,7 +224,7 @@ mod tests {
         assert!(!a.user.form.on(CONSOLE));
         assert!(
             !a.user
-                .calls()
+                .calls(&a.teach.options(&a.base_dir, None))
                 .iter()
                 .any(|c| c.api.contains("LoginProfile"))
         );

@@ -2,6 +2,7 @@
 //! banner), the language, and each step's status from the journal.
 
 use super::app::{App, Screen};
+use super::chrome::{Target, target};
 use super::widgets::{self, dim, err_style, ok_style};
 use crate::cloud::Identity;
 use crate::engine::Res;
@@ -43,6 +44,11 @@ pub fn screen_of(r: &Res) -> Screen {
         | Res::Permission { .. }
         | Res::Notification { .. } => Screen::Lambda,
     }
+}
+
+/// Credentials of the account's root user, on real AWS (an emulator's `:root` is harmless).
+pub fn root_on_aws(id: &Identity) -> bool {
+    id.arn.ends_with(":root") && target(id) == Target::Aws
 }
 
 impl View {
@@ -89,28 +95,38 @@ pub fn explain() -> Text {
     )
 }
 
-pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
+/// `side` draws the architecture panel under the steps (issue #14).
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    lang: Lang,
+    v: &View,
+    view: &super::app::ViewState,
+    side: &dyn Fn(&mut Frame, Rect),
+) {
     let [banner, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
-    let (text, style) = match &v.ident {
-        Some(id) if id.sandbox => (
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let (text, style) = match v.ident.as_ref().map(target) {
+        Some(Target::Sandbox) => (
             Text::fixed(
                 " SANDBOX · entorno local: nada cuesta dinero ",
                 " SANDBOX · local emulator: nothing costs money ",
             ),
-            Style::default()
-                .bg(Color::Blue)
-                .fg(Color::White)
-                .add_modifier(Modifier::BOLD),
+            bold.bg(Color::Blue).fg(Color::White),
         ),
-        Some(_) => (
+        Some(Target::Aws) => (
             Text::fixed(
                 " ⚠ AWS REAL · lo que crees puede costar dinero: deshazlo al terminar ",
                 " ⚠ REAL AWS · what you create may cost money: roll it back when done ",
             ),
-            Style::default()
-                .bg(Color::Red)
-                .fg(Color::White)
-                .add_modifier(Modifier::BOLD),
+            bold.bg(Color::Red).fg(Color::White),
+        ),
+        Some(Target::Other(host)) => (
+            tr!(
+                es: " {host} · un endpoint que no es AWS ni el sandbox de pasos ",
+                en: " {host} · an endpoint that is neither AWS nor pasos's sandbox "
+            ),
+            bold.bg(Color::Yellow).fg(Color::Black),
         ),
         None => (Text::fixed(" conectando… ", " connecting… "), dim()),
     };
@@ -120,8 +136,7 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
     );
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
-    let mut lines = widgets::para(explain().get(lang));
-    lines.push(Line::raw(""));
+    let mut lines: Vec<(String, Style)> = Vec::new();
     let l = |es: &'static str, en: &'static str| Text::fixed(es, en).get(lang).to_string();
     match &v.ident {
         Some(id) => {
@@ -131,50 +146,62 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
                 (l("Región", "Region"), id.region.clone()),
                 (l("Endpoint", "Endpoint"), id.endpoint.clone()),
             ] {
-                lines.push(Line::from(vec![
-                    ratatui::text::Span::styled(format!("{k:<9} "), dim()),
-                    ratatui::text::Span::raw(val),
-                ]));
+                lines.push((format!("{k:<9} {val}"), Style::default()));
+            }
+            if root_on_aws(id) {
+                lines.push((
+                    l(
+                        "⚠ Estás usando el usuario raíz (root) de la cuenta. Sus claves lo pueden todo y ninguna política lo limita: crea un usuario IAM (paso 2), usa sus credenciales y borra las claves de root.",
+                        "⚠ You are using the account's root user. Its keys can do anything and no policy limits them: create an IAM user (step 2), use its credentials, and delete the root keys.",
+                    ),
+                    err_style().add_modifier(Modifier::BOLD),
+                ));
             }
         }
         None => match &v.error {
             Some(e) => {
-                lines.push(Line::styled(format!("✗ {}", e.get(lang)), err_style()));
-                lines.push(Line::styled(
+                lines.push((format!("✗ {}", e.get(lang)), err_style()));
+                lines.push((
                     l("r: reintentar la conexión", "r: retry the connection"),
                     dim(),
                 ));
             }
-            None => lines.push(Line::styled(
-                l("Conectando con AWS…", "Connecting to AWS…"),
-                dim(),
-            )),
+            None => lines.push((l("Conectando con AWS…", "Connecting to AWS…"), dim())),
         },
     }
     let code = lang.code();
-    lines.push(Line::styled(
-        format!("{:<9} {code} (F2)", l("Idioma", "Language")),
-        dim(),
-    ));
+    lines.push((format!("{:<9} {code} (F2)", l("Idioma", "Language")), dim()));
     if let Some(p) = &v.plan {
-        lines.push(Line::styled(
+        lines.push((
             tr!(es: "Plan: {p}", en: "Plan: {p}").get(lang).to_string(),
             dim(),
         ));
     }
     if let Some(r) = super::resizer_status::line(lang, &v.resizer) {
-        lines.push(r);
+        lines.push((r.to_string(), r.style));
     }
-    widgets::render_text(f, left, "pasos", lines);
+    // Who we are connected as never scrolls away: the explanation below it does.
+    let inner = super::text::inner_width(left).max(1);
+    let need: usize = lines
+        .iter()
+        .map(|(t, _)| super::text::wrap(t, inner).len())
+        .sum();
+    let [who, about] = Layout::vertical([
+        Constraint::Length((need as u16 + 2).min(left.height.saturating_sub(5))),
+        Constraint::Min(3),
+    ])
+    .areas(left);
+    let title = Text::fixed("Conexión", "Connection");
+    super::text::render_scrolled(f, who, title.get(lang), lines, 0, &Default::default(), "");
+    let title = Text::fixed("pasos (e: ampliar)", "pasos (e: expand)");
+    super::view::explanation_panel(f, about, lang, &title, &explain(), view);
     let mut steps = Vec::new();
     for (s, n, done) in &v.steps {
         let (mark, st) = match (done, n) {
             (true, _) => ("✓", tr!(es: "hecho y comprobado", en: "done and verified")),
             (false, 0) => ("·", tr!(es: "pendiente", en: "to do")),
-            (false, n) => (
-                "•",
-                tr!(es: "{n} recursos en el diario", en: "{n} resources in the journal"),
-            ),
+            // "N in the journal": short enough for 80 columns, and no plural to get wrong.
+            (false, n) => ("•", tr!(es: "{n} en el diario", en: "{n} in the journal")),
         };
         let style = if *done || *n > 0 {
             ok_style()
@@ -199,7 +226,13 @@ pub fn render(f: &mut Frame, area: Rect, lang: Lang, v: &View) {
         ),
         dim(),
     ));
+    let [right, arch] = Layout::vertical([
+        Constraint::Length(steps.len() as u16 + 2),
+        Constraint::Min(3),
+    ])
+    .areas(right);
     widgets::render_text(f, right, Text::fixed("Pasos", "Steps").get(lang), steps);
+    side(f, arch);
 }
 
 #[cfg(test)]
@@ -216,7 +249,18 @@ mod tests {
         if let Some(id) = a.ident.as_mut() {
             id.sandbox = false;
         }
+        // The sandbox flag off is not enough: an emulator's endpoint is named, never called AWS.
+        assert!(!render(&a, 120, 40).contains("REAL AWS"));
+        assert!(render(&a, 80, 24).starts_with(" 127.0.0.1:4566 "));
+        if let Some(id) = a.ident.as_mut() {
+            id.endpoint = "https://sts.us-east-1.amazonaws.com".into();
+        }
         assert!(render(&a, 120, 40).contains("REAL AWS"));
+        assert!(render(&a, 80, 24).starts_with(" AWS 000000000000 "));
+        assert!(
+            render(&a, 80, 24).contains("⚠ You are using the"),
+            "root on AWS is flagged"
+        );
         a.update(key(KeyCode::F(2)));
         assert!(render(&a, 120, 40).contains("AWS REAL"));
         a.update(key(KeyCode::Enter));
