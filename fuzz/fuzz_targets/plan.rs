@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
             // An empty base dir: relative paths in the plan (user data, zips) resolve to nothing.
             let base_dir = std::env::temp_dir().join("pasos-fuzz-empty");
             let _ = std::fs::create_dir_all(&base_dir);
-            let lp = pasos::plan::LoadedPlan { plan, base_dir };
+            let lp = pasos::plan::LoadedPlan { plan, base_dir, allow_outside: false };
             let (findings, _) = pasos::plan::validate::validate(&lp);
             for p in findings.problems {
                 assert!(!p.field.is_empty() && !p.rule.en.is_empty() && !p.rule.es.is_empty());

@@ -12,13 +12,41 @@ use crate::tr;
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
+/// Standard output that never panics: once the reader is gone (`pasos apply --json | head -1`,
+/// EPIPE), printing stops and the work goes on — secrets are saved by the engine, not here.
+#[derive(Default)]
+struct Out {
+    closed: bool,
+}
+
+impl Out {
+    fn line(&mut self, s: &str) {
+        if self.closed {
+            return;
+        }
+        let mut o = std::io::stdout().lock();
+        if writeln!(o, "{s}").and_then(|()| o.flush()).is_err() {
+            self.closed = true;
+        }
+    }
+}
+
+/// A line on stderr that never panics (a closed stderr only loses the line).
+fn note(lang: Lang, t: &Text) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", t.get(lang));
+}
+
 fn say_problems(ctx: &Ctx, problems: &[PlanProblem], json: bool) {
+    let mut out = Out::default();
     for p in problems {
         if json {
             let v = serde_json::json!({"event": "invalid", "field": p.field, "value": p.value, "rule": p.rule.get(ctx.lang)});
-            println!("{v}");
+            out.line(&v.to_string());
         } else {
-            eprintln!("✗ {}", p.text().get(ctx.lang));
+            note(
+                ctx.lang,
+                &Text::same(format!("✗ {}", p.text().get(ctx.lang))),
+            );
         }
     }
 }
@@ -47,80 +75,84 @@ fn confirm(ctx: &Ctx, question: Text) -> bool {
     )
 }
 
-/// Prints events and stores secrets; runs until the engine drops its sender.
-fn printer(
-    ctx: &Ctx,
-    json: bool,
-    keys_profile: Option<String>,
-) -> (engine::Events, tokio::task::JoinHandle<()>) {
+/// Where the CLI keeps secrets, called by the engine before it announces them: access keys into
+/// the shared credentials file (a new profile pasos marks as its own: `--keys-profile` or the user's
+/// name, or the next free `NAME-N`), console passwords into 0600 files in the state dir.
+fn secret_sink(state_dir: std::path::PathBuf, keys_profile: Option<String>) -> engine::SecretSink {
+    Arc::new(move |item: &engine::SecretItem| match item {
+        engine::SecretItem::AccessKey {
+            user,
+            access_key_id,
+            secret,
+        } => {
+            let path = secrets::credentials_path();
+            let base = keys_profile.clone().unwrap_or_else(|| user.clone());
+            let profile =
+                secrets::save_access_key(&path, &base, user, access_key_id, secret.expose())?;
+            let p = path.display().to_string();
+            Ok(
+                tr!(es: "clave guardada en {p}, perfil [{profile}] (modo 0600)", en: "key saved in {p}, profile [{profile}] (mode 0600)"),
+            )
+        }
+        engine::SecretItem::ConsolePassword {
+            user,
+            password,
+            sign_in_url,
+        } => {
+            let p = secrets::save_password(&state_dir, user, password.expose(), sign_in_url)?
+                .display()
+                .to_string();
+            Ok(
+                tr!(es: "contraseña de consola guardada en {p} (modo 0600)", en: "console password saved in {p} (mode 0600)"),
+            )
+        }
+    })
+}
+
+/// Prints events (one line each, or one JSON object per line) until the engine drops its sender.
+fn printer(ctx: &Ctx, json: bool) -> (engine::Events, tokio::task::JoinHandle<()>) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let lang = ctx.lang;
-    let state_dir = ctx.state_dir.clone();
     let handle = tokio::spawn(async move {
-        let mut keys_saved = 0;
+        let mut out = Out::default();
+        // Drained to the end even once stdout is closed: the engine never waits on the screen.
         while let Some(ev) = rx.recv().await {
             if json {
-                println!("{}", serde_json::to_string(&ev).unwrap_or_default());
+                let line = match &ev {
+                    Event::SecretSaved { text } => {
+                        serde_json::json!({"event": "secret_saved", "text": text.get(lang)})
+                            .to_string()
+                    }
+                    ev => serde_json::to_string(ev).unwrap_or_default(),
+                };
+                out.line(&line);
             } else {
-                println!("{}", ev.line(lang));
-            }
-            let note = match &ev {
-                Event::AccessKeyCreated {
-                    user,
-                    access_key_id,
-                    secret_access_key,
-                } => {
-                    let base = keys_profile.clone().unwrap_or_else(|| user.clone());
-                    let profile = if keys_saved == 0 {
-                        base
-                    } else {
-                        format!("{base}-{}", keys_saved + 1)
-                    };
-                    keys_saved += 1;
-                    let path = secrets::credentials_path();
-                    Some(
-                        match secrets::save_access_key(
-                            &path,
-                            &profile,
-                            access_key_id,
-                            secret_access_key.expose(),
-                        ) {
-                            Ok(()) => {
-                                let p = path.display().to_string();
-                                tr!(es: "clave guardada en {p}, perfil [{profile}] (modo 0600)", en: "key saved in {p}, profile [{profile}] (mode 0600)")
-                            }
-                            Err(e) => e,
-                        },
-                    )
-                }
-                Event::ConsolePassword {
-                    user,
-                    password,
-                    sign_in_url,
-                } => Some(
-                    match secrets::save_password(&state_dir, user, password.expose(), sign_in_url) {
-                        Ok(p) => {
-                            let p = p.display().to_string();
-                            tr!(es: "contraseña de consola guardada en {p} (modo 0600)", en: "console password saved in {p} (mode 0600)")
-                        }
-                        Err(e) => e,
-                    },
-                ),
-                _ => None,
-            };
-            if let Some(n) = note {
-                if json {
-                    println!(
-                        "{}",
-                        serde_json::json!({"event": "secret_saved", "text": n.get(lang)})
-                    );
-                } else {
-                    println!("   🔒 {}", n.get(lang));
-                }
+                out.line(&ev.line(lang));
             }
         }
     });
     (tx, handle)
+}
+
+/// `--keys-profile` must be a usable profile name: checked before anything is created.
+fn check_keys_profile(name: &str) -> Result<(), PlanProblem> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(PlanProblem::new(
+            "--keys-profile",
+            name,
+            tr!(
+                es: "un nombre de perfil: de 1 a 64 letras, dígitos o +=,.@_-",
+                en: "a profile name: 1 to 64 letters, digits or +=,.@_-"
+            ),
+        ))
+    }
 }
 
 pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
@@ -131,6 +163,12 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
             return exit::BAD_INPUT;
         }
     };
+    let mut lp = lp;
+    lp.allow_outside = a.allow_outside_paths;
+    if let Some(Err(p)) = a.keys_profile.as_deref().map(check_keys_profile) {
+        say_problems(ctx, &[p], a.json);
+        return exit::BAD_INPUT;
+    }
     let (findings, ext) = plan::validate::validate(&lp);
     for w in &findings.warnings {
         eprintln!("! {}", w.get(ctx.lang));
@@ -146,7 +184,19 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
             return exit::FAILED;
         }
     };
-    let problems = engine::preflight::check(&cloud, &|r: &Res| journal.holds(r), &lp, &ext).await;
+    let mut problems =
+        engine::preflight::check(&cloud, &|r: &Res| journal.holds(r), &lp, &ext).await;
+    if lp.plan.users.iter().any(|u| u.access_keys > 0) {
+        // A key is never made only to find its secret has nowhere to go.
+        let path = secrets::credentials_path();
+        if let Err(rule) = secrets::check_writable(&path) {
+            problems.push(PlanProblem::new(
+                "credentials",
+                path.display().to_string(),
+                rule,
+            ));
+        }
+    }
     if !problems.is_empty() {
         say_problems(ctx, &problems, a.json);
         return exit::BAD_INPUT;
@@ -171,14 +221,15 @@ pub async fn apply(ctx: &Ctx, a: ApplyArgs) -> u8 {
             return exit::BAD_INPUT;
         }
     }
-    let (tx, printer) = printer(ctx, a.json, a.keys_profile.clone());
+    let (tx, printer) = printer(ctx, a.json);
     let ectx = engine::Ctx::new(
         cloud,
         journal,
         tx,
         account,
         crate::session::resizer_provider(ctx.state_dir.clone(), ctx.settings.sandbox),
-    );
+    )
+    .with_secret_sink(secret_sink(ctx.state_dir.clone(), a.keys_profile.clone()));
     let ok = engine::apply(&ectx, &lp).await;
     drop(ectx);
     let _ = printer.await;
@@ -217,7 +268,7 @@ pub async fn rollback(ctx: &Ctx, a: RollbackArgs) -> u8 {
             return exit::BAD_INPUT;
         }
     }
-    let (tx, printer) = printer(ctx, a.json, None);
+    let (tx, printer) = printer(ctx, a.json);
     let journal = Arc::new(std::sync::Mutex::new(journal));
     let r = engine::rollback::rollback(&cloud, journal, &tx, a.only.as_deref()).await;
     drop(tx);

@@ -138,12 +138,15 @@ pub struct ApplyArgs {
     /// One JSON event per line on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Profile name for created access keys in the shared credentials file [default: the user's name].
+    /// Profile name for created access keys in the shared credentials file [default: the user's name; if taken, NAME-2…].
     #[arg(long, value_name = "NAME")]
     pub keys_profile: Option<String>,
     /// Only validate the plan; create nothing.
     #[arg(long)]
     pub check: bool,
+    /// Let the plan's user_data and code paths point outside the plan's folder.
+    #[arg(long)]
+    pub allow_outside_paths: bool,
 }
 
 #[derive(Debug, Args)]

@@ -108,8 +108,8 @@ const HELP: &[Entry] = &[
         &["apply"],
         Some("keys_profile"),
         Text::fixed(
-            "Perfil para las claves de acceso creadas en el archivo de credenciales [por defecto: el nombre del usuario]",
-            "Profile name for created access keys in the shared credentials file [default: the user's name]",
+            "Perfil para las claves de acceso creadas en el archivo de credenciales [por defecto: el nombre del usuario; si ya existe, NOMBRE-2…]",
+            "Profile name for created access keys in the shared credentials file [default: the user's name; if taken, NAME-2…]",
         ),
     ),
     (
@@ -118,6 +118,14 @@ const HELP: &[Entry] = &[
         Text::fixed(
             "Solo valida el plan; no crea nada",
             "Only validate the plan; create nothing",
+        ),
+    ),
+    (
+        &["apply"],
+        Some("allow_outside_paths"),
+        Text::fixed(
+            "Permite que las rutas user_data y code del plan apunten fuera de su carpeta",
+            "Let the plan's user_data and code paths point outside the plan's folder",
         ),
     ),
     (

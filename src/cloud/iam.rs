@@ -292,11 +292,13 @@ impl Cloud {
         ))
     }
 
-    pub async fn create_group(&self, name: &str) -> Result<(), CloudError> {
-        // CreateGroup takes no tags: the journal alone records that pasos made it.
+    pub async fn create_group(&self, name: &str, session: &str) -> Result<(), CloudError> {
+        // CreateGroup takes no tags: the path `/pasos/<session>/` marks it as pasos's instead, so
+        // rollback can tell it from someone else's group of the same name.
         self.iam
             .create_group()
             .group_name(name)
+            .path(super::owner::group_path(session))
             .send()
             .await
             .map_err(sdk("CreateGroup"))?;

@@ -12,6 +12,7 @@ pub mod iam_sim;
 pub mod instances;
 pub mod lambda;
 pub mod logs;
+pub mod owner;
 pub mod s3;
 pub mod settle;
 

@@ -37,26 +37,15 @@ impl Cloud {
     }
 
     /// CreateBucket with a LocationConstraint everywhere but us-east-1 (where sending one fails),
-    /// then its `pasos:session` tag. Both wait out S3's eventual consistency (a name deleted moments
-    /// ago; a bucket not yet visible to the tagging call).
+    /// and the `pasos:session` tag in the same call (`CreateBucketConfiguration.Tags`): a bucket never
+    /// exists untagged, so rollback can always tell it is pasos's, even after a kill -9 right after
+    /// CreateBucket. It waits out S3 releasing a name deleted moments ago.
     pub async fn create_bucket(
         &self,
         name: &str,
         session: &str,
         on_wait: &(dyn Fn(Rule) + Sync),
     ) -> Result<(), CloudError> {
-        settle(Rule::ReusedBucketName, on_wait, || {
-            let mut req = self.s3.create_bucket().bucket(name);
-            if self.region != "us-east-1" {
-                req = req.create_bucket_configuration(
-                    CreateBucketConfiguration::builder()
-                        .location_constraint(BucketLocationConstraint::from(self.region.as_str()))
-                        .build(),
-                );
-            }
-            async move { req.send().await.map_err(sdk("CreateBucket")).map(|_| ()) }
-        })
-        .await?;
         let tag = Tag::builder()
             .key("pasos:session")
             .value(session)
@@ -65,23 +54,43 @@ impl Cloud {
                 op: "Tag",
                 msg: e.to_string(),
             })?;
-        let tagging = Tagging::builder()
-            .tag_set(tag)
-            .build()
-            .map_err(|e| CloudError::Other {
-                op: "Tagging",
-                msg: e.to_string(),
-            })?;
-        settle(Rule::NewBucket, on_wait, || async {
-            self.s3
-                .put_bucket_tagging()
+        settle(Rule::ReusedBucketName, on_wait, || {
+            let mut conf = CreateBucketConfiguration::builder().tags(tag.clone());
+            if self.region != "us-east-1" {
+                conf =
+                    conf.location_constraint(BucketLocationConstraint::from(self.region.as_str()));
+            }
+            let req = self
+                .s3
+                .create_bucket()
                 .bucket(name)
-                .tagging(tagging.clone())
-                .send()
-                .await
-                .map_err(sdk("PutBucketTagging"))
+                .create_bucket_configuration(conf.build());
+            async move { req.send().await.map_err(sdk("CreateBucket")).map(|_| ()) }
         })
         .await?;
+        // An endpoint that ignores tags at creation (moto, older S3-compatible stores) gets them the
+        // old way, on the bucket just made.
+        let tagged = settle(Rule::NewBucket, on_wait, || self.bucket_session_tag(name)).await?;
+        if tagged.as_deref() != Some(session) {
+            let tagging =
+                Tagging::builder()
+                    .tag_set(tag)
+                    .build()
+                    .map_err(|e| CloudError::Other {
+                        op: "Tagging",
+                        msg: e.to_string(),
+                    })?;
+            settle(Rule::NewBucket, on_wait, || async {
+                self.s3
+                    .put_bucket_tagging()
+                    .bucket(name)
+                    .tagging(tagging.clone())
+                    .send()
+                    .await
+                    .map_err(sdk("PutBucketTagging"))
+            })
+            .await?;
+        }
         Ok(())
     }
 

@@ -345,6 +345,10 @@ pub enum Event {
         password: Secret,
         sign_in_url: String,
     },
+    /// Where the front saved the secret just announced (a 0600 file; never the secret itself).
+    SecretSaved {
+        text: Text,
+    },
     /// A new key pair: its private key (PEM) was saved once, 0600, at `pem_path`.
     KeyPairCreated {
         name: String,
@@ -421,6 +425,7 @@ impl Event {
                     "console password for"
                 }
             ),
+            Event::SecretSaved { text } => format!("   🔒 {}", text.get(lang)),
             Event::KeyPairCreated { name, pem_path } => format!(
                 "   🔒 {} {name}: {pem_path} (0600)",
                 if es { "par de claves" } else { "key pair" }

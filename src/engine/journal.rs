@@ -1,7 +1,9 @@
 //! The journal: an append-only JSON-lines file per account and region, the memory rollback works
 //! from. An intent is written and fsynced before every call that creates something, the result after,
 //! so a kill -9 at any moment leaves enough to find and delete everything. It never holds a secret:
-//! only resource identities (names, ids) are written.
+//! only resource identities (names, ids) are written. It never holds a torn record either: a write
+//! that fails half-way is cut back to the last whole record, a torn last line (power cut) is cut on
+//! the next open, and a bad line anywhere else stops pasos with its line number.
 
 use super::event::Res;
 use crate::i18n::Text;
@@ -21,6 +23,8 @@ enum Op {
     Deleted,
 }
 
+/// One line. New optional fields must be `#[serde(default)]` so older journals still read (unknown
+/// fields from newer versions are ignored).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Record {
     op: Op,
@@ -60,6 +64,13 @@ pub struct Journal {
     /// When each live resource's intent was first written (epoch seconds): its age for cost.
     born: BTreeMap<String, u64>,
     truncated: bool,
+    /// Length of the file up to the end of the last whole record.
+    good_len: u64,
+    /// Set when a failed write could not be cut back: nothing more is appended after a torn record.
+    broken: bool,
+    /// Test hook: the next write stops after this many bytes and fails, as a full disk would.
+    #[cfg(test)]
+    fail_after: Option<usize>,
 }
 
 fn now() -> u64 {
@@ -85,9 +96,9 @@ impl Journal {
             tr!(es: "diario {p}: {e}", en: "journal {p}: {e}")
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+            crate::paths::private_dir(dir).map_err(io)?;
         }
-        let lock = File::create(path.with_extension("lock")).map_err(io)?;
+        let lock = private_file(&path.with_extension("lock"), false).map_err(io)?;
         if lock.try_lock().is_err() {
             let p = path.display().to_string();
             return Err(tr!(
@@ -99,36 +110,44 @@ impl Journal {
         let mut born = BTreeMap::new();
         let mut session = None;
         let mut truncated = false;
-        let mut needs_newline = false;
+        let mut good_len = 0u64;
         if let Ok(f) = File::open(&path) {
-            let mut lines = BufReader::new(f).split(b'\n').peekable();
-            while let Some(Ok(line)) = lines.next() {
+            let mut lines = BufReader::new(f).split(b'\n').enumerate().peekable();
+            while let Some((i, line)) = lines.next() {
+                let line = line.map_err(io)?;
                 let last = lines.peek().is_none();
-                if line.is_empty() {
-                    continue;
-                }
                 match serde_json::from_slice::<Record>(&line) {
                     Ok(r) => {
                         note_birth(&mut born, &r);
-                        apply(&mut live, &mut session, r)
+                        apply(&mut live, &mut session, r);
+                        good_len += line.len() as u64 + 1;
                     }
-                    // Only a torn *last* line is expected (power loss mid-write); it was an
-                    // unanswered intent at worst, which the name-and-tag search covers.
-                    Err(_) if last => {
-                        truncated = true;
-                        needs_newline = true;
+                    Err(_) if line.iter().all(u8::is_ascii_whitespace) => {
+                        good_len += line.len() as u64 + 1;
                     }
-                    Err(_) => truncated = true,
+                    // A torn *last* line is what a power cut mid-write leaves: the intent was not
+                    // fsynced, so its call never went out. It is cut off below.
+                    Err(_) if last => truncated = true,
+                    Err(e) => {
+                        let (p, n, e) = (path.display().to_string(), i + 1, e.to_string());
+                        return Err(tr!(
+                            es: "el diario {p} está dañado en la línea {n} ({e}): pasos se detiene antes que olvidar lo que creó. Guarda una copia, corrige o borra esa línea, y vuelve a intentarlo",
+                            en: "the journal {p} is damaged at line {n} ({e}): pasos stops rather than forget what it made. Keep a copy, fix or delete that line, and try again"
+                        ));
+                    }
                 }
             }
         }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(io)?;
-        if needs_newline {
+        let mut file = private_file(&path, true).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len > good_len {
+            // The torn tail goes, so the next record starts on a line of its own.
+            file.set_len(good_len).map_err(io)?;
+            file.sync_data().map_err(io)?;
+        } else if len + 1 == good_len {
+            // The last whole record lost only its newline.
             file.write_all(b"\n").map_err(io)?;
+            file.sync_data().map_err(io)?;
         }
         let mut j = Journal {
             path: path.clone(),
@@ -138,6 +157,10 @@ impl Journal {
             live,
             born,
             truncated,
+            good_len,
+            broken: false,
+            #[cfg(test)]
+            fail_after: None,
         };
         match session {
             Some(s) => j.session = s,
@@ -282,12 +305,56 @@ impl Journal {
     }
 
     fn write(&mut self, rec: &Record) -> std::io::Result<()> {
+        if self.broken {
+            return Err(std::io::Error::other(
+                "an earlier write failed and could not be undone",
+            ));
+        }
         let mut line = serde_json::to_vec(rec).map_err(std::io::Error::other)?;
         line.push(b'\n');
-        self.file.write_all(&line)?;
+        match self.append(&line) {
+            Ok(()) => {
+                self.good_len += line.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Half a record (a full disk) must not stay: the next one would follow it on the
+                // same line, and the journal would no longer read. Cut back to the last whole one.
+                let cut = OpenOptions::new()
+                    .write(true)
+                    .open(&self.path)
+                    .and_then(|f| f.set_len(self.good_len).and_then(|()| f.sync_data()));
+                if cut.is_err() {
+                    self.broken = true;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        #[cfg(test)]
+        if let Some(n) = self.fail_after.take() {
+            self.file.write_all(&line[..n.min(line.len())])?;
+            return Err(std::io::Error::other("injected: no space left on device"));
+        }
+        self.file.write_all(line)?;
         // fsync, not just flush: the intent must survive a power cut before the call goes out.
         self.file.sync_data()
     }
+}
+
+/// The journal and its lock: 0600 (the directory is 0700 too).
+fn private_file(path: &Path, append: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = OpenOptions::new();
+    o.create(true).mode(0o600);
+    if append {
+        o.append(true).read(true);
+    } else {
+        o.write(true).truncate(false);
+    }
+    o.open(path)
 }
 
 /// Keeps the first intent's time of each live resource (a created result may rename the key: an
@@ -362,128 +429,5 @@ fn new_session_id() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intent_created_deleted_replay() {
-        let d = tempfile::tempdir().unwrap();
-        let role = Res::Role { name: "r".into() };
-        let key_intent = Res::AccessKey {
-            user: "u".into(),
-            id: None,
-        };
-        let key_done = Res::AccessKey {
-            user: "u".into(),
-            id: Some("AKIA1".into()),
-        };
-        let session;
-        {
-            let mut j = Journal::open(d.path(), "000000000000", "us-east-1").unwrap();
-            session = j.session().to_string();
-            j.intent(&role).unwrap();
-            j.created(&role, &role).unwrap();
-            j.intent(&key_intent).unwrap();
-            j.created(&key_intent, &key_done).unwrap();
-            j.intent(&Res::Bucket { name: "b".into() }).unwrap();
-            j.deleted(&role).unwrap();
-        }
-        let j = Journal::open(d.path(), "000000000000", "us-east-1").unwrap();
-        assert_eq!(j.session(), session);
-        let live = j.live();
-        assert_eq!(live.len(), 2, "{live:?}");
-        assert!(live.iter().any(|e| e.res == key_done && e.confirmed));
-        assert!(
-            live.iter()
-                .any(|e| e.res == Res::Bucket { name: "b".into() } && !e.confirmed)
-        );
-    }
-
-    #[test]
-    fn birth_times_survive_reopening_and_follow_renamed_keys() {
-        let d = tempfile::tempdir().unwrap();
-        let intent = Res::AccessKey {
-            user: "u".into(),
-            id: None,
-        };
-        let done = Res::AccessKey {
-            user: "u".into(),
-            id: Some("AKIA1".into()),
-        };
-        let role = Res::Role { name: "r".into() };
-        let before = now();
-        {
-            let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-            j.intent(&intent).unwrap();
-            j.created(&intent, &done).unwrap();
-            j.intent(&role).unwrap();
-            j.deleted(&role).unwrap();
-        }
-        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-        let t = j.since(&done).expect("birth of the key");
-        assert!(t >= before && t <= now(), "{t}");
-        assert_eq!(j.since(&role), None, "deleted: no age");
-    }
-
-    #[test]
-    fn a_nonce_is_reused_only_to_retry_the_same_unanswered_intent() {
-        let d = tempfile::tempdir().unwrap();
-        let i = Res::Instance {
-            name: "web".into(),
-            id: None,
-        };
-        let first;
-        {
-            let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-            first = j.intent_with_nonce(&i).unwrap();
-            assert_eq!(first.len(), 32);
-            assert!(first.is_ascii());
-        }
-        // A crash before the answer: the next run retries the same intent with the same nonce.
-        let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-        assert_eq!(j.live()[0].nonce.as_deref(), Some(first.as_str()));
-        assert_eq!(j.intent_with_nonce(&i).unwrap(), first);
-        let done = Res::Instance {
-            name: "web".into(),
-            id: Some("i-1".into()),
-        };
-        j.created(&i, &done).unwrap();
-        j.deleted(&done).unwrap();
-        // After a rollback, a new launch is a new intent: a new nonce, so EC2 launches a new instance.
-        let second = j.intent_with_nonce(&i).unwrap();
-        assert_ne!(second, first);
-        drop(j);
-        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-        assert_eq!(j.live()[0].nonce.as_deref(), Some(second.as_str()));
-    }
-
-    #[test]
-    fn second_opener_is_refused() {
-        let d = tempfile::tempdir().unwrap();
-        let _j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-        let e = Journal::open(d.path(), "1", "us-east-1").err().unwrap();
-        assert!(e.en.contains("Another pasos process"));
-    }
-
-    #[test]
-    fn torn_last_line_is_tolerated_and_reported() {
-        let d = tempfile::tempdir().unwrap();
-        let path;
-        {
-            let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-            j.intent(&Res::Role { name: "r".into() }).unwrap();
-            path = j.path().to_path_buf();
-        }
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-        f.write_all(br#"{"op":"intent","res":{"kind":"bucket","na"#)
-            .unwrap();
-        drop(f);
-        let mut j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-        assert!(j.was_truncated());
-        assert_eq!(j.live().len(), 1);
-        j.intent(&Res::Bucket { name: "b".into() }).unwrap();
-        drop(j);
-        let j = Journal::open(d.path(), "1", "us-east-1").unwrap();
-        assert_eq!(j.live().len(), 2);
-    }
-}
+#[path = "journal_tests.rs"]
+mod tests;

@@ -5,16 +5,20 @@
 pub mod event;
 pub mod instance_type;
 pub mod journal;
+mod keep;
+mod owner;
 pub mod preflight;
 pub mod rollback;
 pub mod secrets;
 mod steps_ec2;
 mod steps_iam;
 mod steps_instance;
+mod steps_keys;
 mod steps_lambda;
 
 pub use event::{Event, Events, Res, Secret, Step};
 pub use journal::Journal;
+pub use keep::{SecretItem, SecretSink};
 /// What `export` needs to write the same calls the engine makes.
 pub use steps_lambda::{lambda_environment, rule_id, statement_id};
 
@@ -40,6 +44,7 @@ pub struct Ctx {
     pub resizer_zip: ZipProvider,
     /// Where secrets that only exist once (a new key pair's PEM) are written, 0600.
     pub secrets_dir: std::path::PathBuf,
+    secret_sink: Option<SecretSink>,
     counts: Mutex<(usize, usize)>,
 }
 
@@ -67,8 +72,16 @@ impl Ctx {
             account,
             session,
             resizer_zip,
+            secret_sink: None,
             counts: Mutex::new((0, 0)),
         }
+    }
+
+    /// Secrets go through `sink` before they are announced (without one, the wizard's case, they
+    /// only travel in the events it shows once).
+    pub fn with_secret_sink(mut self, sink: SecretSink) -> Ctx {
+        self.secret_sink = Some(sink);
+        self
     }
 
     pub fn emit(&self, e: Event) {
@@ -105,7 +118,8 @@ impl Ctx {
 
     /// Creates a resource the journaled way: intent (fsynced), the call, the result, the event.
     /// `exists` is what a read said before; a resource that exists and is not in the journal was not
-    /// made by pasos, and is refused rather than adopted.
+    /// made by pasos, and is refused rather than adopted. One the journal holds (an answer lost, a
+    /// re-apply) is adopted only when its `pasos:session` tag says it is this journal's.
     pub async fn ensure<F>(&self, step: Step, res: Res, exists: bool, create: F) -> R<Res>
     where
         F: std::future::Future<Output = Result<Res, CloudError>>,
@@ -144,6 +158,7 @@ impl Ctx {
     {
         if exists {
             if self.holds(&res) {
+                self.check_ours(&res).await?;
                 // Confirm an intent whose answer was lost; a confirmed entry needs no new record
                 // (a re-apply would otherwise fsync one line per resource for nothing).
                 self.with_journal(|j| {
@@ -183,8 +198,11 @@ impl Ctx {
                 });
                 Ok(result)
             }
-            // Our own earlier attempt whose answer was lost (the SDK retried): it is ours.
+            // Our own earlier attempt whose answer was lost (the SDK retried) — if its tag says so.
             Err(e) if e.is_already_exists() => {
+                self.check_ours(&res)
+                    .await
+                    .map_err(|t| if t == owner_gone() { e.text() } else { t })?;
                 self.with_journal(|j| j.created(&res, &res))?;
                 self.count(true);
                 self.emit(Event::Created {
@@ -194,6 +212,22 @@ impl Ctx {
                 Ok(res)
             }
             Err(e) => Err(e.text()),
+        }
+    }
+
+    /// For the kinds pasos tags: an error unless `res` carries this journal's session. What is not
+    /// ours is forgotten by the journal (pasos's own is gone) and refused.
+    async fn check_ours(&self, res: &Res) -> R<()> {
+        if !owner::marked_kind(res) {
+            return Ok(());
+        }
+        match owner::owner(&self.cloud, res, &self.session).await? {
+            owner::Owner::Ours => Ok(()),
+            owner::Owner::Gone => Err(owner_gone()),
+            owner::Owner::Theirs(why) => {
+                self.with_journal(|j| j.deleted(res))?;
+                Err(owner::refusal(res, &why))
+            }
         }
     }
 
@@ -210,6 +244,14 @@ impl Ctx {
             checks,
         });
     }
+}
+
+/// "Exists" a moment ago and gone now: the caller's own error says more.
+fn owner_gone() -> Text {
+    Text::fixed(
+        "ya no existe (borrado mientras tanto)",
+        "it no longer exists (deleted meanwhile)",
+    )
 }
 
 /// Maps a cloud error to the user's text.

@@ -2,6 +2,7 @@
 //! journaled. "Already gone" is success; transient errors are retried (bounded); a resource whose
 //! create answer never arrived is found by name (and by the session tag where names are not unique).
 
+use super::owner::Owner;
 use super::{Event, Events, Journal, R, Res, Step, ce};
 use crate::cloud::Cloud;
 use crate::i18n::Text;
@@ -78,20 +79,68 @@ pub async fn rollback(
             operation: "Delete".into(),
             target: res.key(),
         });
-        match with_retries(|| delete(cloud, &res, &session, tx)).await {
-            Ok(()) => {
-                if let Ok(mut j) = journal.lock() {
-                    let _ = j.deleted(&res);
-                }
+        let outcome = match owned(cloud, &res, &session).await {
+            Ok(Owner::Ours) => with_retries(|| delete(cloud, &res, &session, tx))
+                .await
+                .map_err(Undone::from),
+            Ok(Owner::Gone) => Ok(()),
+            Ok(Owner::Theirs(why)) => Err(Theirs(why)),
+            Err(e) => Err(e),
+        };
+        // What is not pasos's is left alone, and forgotten: pasos's own is gone, and a journal
+        // entry nothing can ever delete would fail every rollback after this one.
+        let theirs = outcome.as_ref().err().and_then(|e| e.theirs()).cloned();
+        if outcome.is_ok() || theirs.is_some() {
+            // The deletion is only done once it is journaled: without the record, stop here
+            // (the next rollback finds the resource gone and records it then).
+            let written = journal
+                .lock()
+                .map_err(|_| Text::fixed("diario bloqueado", "journal lock poisoned"))
+                .and_then(|mut j| {
+                    j.deleted(&res).map_err(|e| {
+                        let e = e.to_string();
+                        tr!(es: "no se pudo escribir el diario: {e}", en: "could not write the journal: {e}")
+                    })
+                });
+            if let Err(error) = written {
+                let _ = tx.send(Event::Failed {
+                    step: Step::Rollback,
+                    error: error.join(
+                        "",
+                        &Text::fixed(
+                            ": deshacer se detiene aquí; vuelve a ejecutarlo",
+                            ": rollback stops here; run it again",
+                        ),
+                    ),
+                });
+                ok = false;
+                break;
+            }
+        }
+        match (outcome, theirs) {
+            (Ok(()), _) => {
                 done += 1;
+                if let Res::AccessKey { id: Some(id), .. } = &res {
+                    forget_profile(id, tx);
+                }
                 let _ = tx.send(Event::Deleted { resource: res });
             }
-            Err(error) => {
+            (Err(_), Some(why)) => {
+                ok = false;
+                let _ = tx.send(Event::Failed {
+                    step: Step::Rollback,
+                    error: super::owner::refusal(&res, &why).join(
+                        "",
+                        &Text::fixed("; se quitó del diario", "; it was removed from the journal"),
+                    ),
+                });
+            }
+            (Err(error), None) => {
                 ok = false;
                 let label = Text::same(format!("{}: ", res.key()));
                 let _ = tx.send(Event::Failed {
                     step: Step::Rollback,
-                    error: label.join("", &error),
+                    error: label.join("", &error.text()),
                 });
             }
         }
@@ -106,7 +155,64 @@ pub async fn rollback(
     Ok(ok)
 }
 
-async fn with_retries<F, Fut>(mut f: F) -> R<()>
+/// Why one deletion did not happen.
+enum Undone {
+    Failed(Text),
+    Theirs(Text),
+}
+use Undone::Theirs;
+
+impl From<Text> for Undone {
+    fn from(t: Text) -> Undone {
+        Undone::Failed(t)
+    }
+}
+
+impl Undone {
+    fn theirs(&self) -> Option<&Text> {
+        match self {
+            Undone::Theirs(t) => Some(t),
+            Undone::Failed(_) => None,
+        }
+    }
+    fn text(self) -> Text {
+        match self {
+            Undone::Failed(t) | Undone::Theirs(t) => t,
+        }
+    }
+}
+
+/// Whose the resource is, before anything is deleted. Security groups and instances without a
+/// journaled id are looked up by name *and* session tag by `delete` itself: never someone else's.
+async fn owned(cloud: &Cloud, res: &Res, session: &str) -> Result<Owner, Undone> {
+    match res {
+        Res::SecurityGroup { id: None, .. } | Res::Instance { id: None, .. } => Ok(Owner::Ours),
+        _ => Ok(super::owner::owner(cloud, res, session).await?),
+    }
+}
+
+/// The credentials-file profile pasos wrote for a key that is now deleted goes too.
+fn forget_profile(key_id: &str, tx: &Events) {
+    let path = super::secrets::credentials_path();
+    match super::secrets::forget_access_key(&path, key_id) {
+        Ok(Some(profile)) => {
+            let p = path.display().to_string();
+            let _ = tx.send(Event::Warning {
+                text: tr!(
+                    es: "perfil [{profile}] quitado de {p} (su clave ya no existe)",
+                    en: "profile [{profile}] removed from {p} (its key no longer exists)"
+                ),
+            });
+        }
+        Ok(None) => {}
+        Err(t) => {
+            let _ = tx.send(Event::Warning { text: t });
+        }
+    }
+}
+
+/// Runs a deletion with bounded retries for throttling, 5xx and conflicts that clear by themselves.
+pub(crate) async fn with_retries<F, Fut>(mut f: F) -> R<()>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), crate::cloud::CloudError>>,
@@ -251,78 +357,5 @@ pub async fn exists(cloud: &Cloud, res: &Res, session: &str) -> Option<bool> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn live() -> Vec<Res> {
-        vec![
-            Res::Role { name: "r".into() },
-            Res::RolePolicy {
-                role: "r".into(),
-                arn: "a".into(),
-            },
-            Res::InstanceProfile { name: "r".into() },
-            Res::ProfileRole {
-                profile: "r".into(),
-                role: "r".into(),
-            },
-            Res::Bucket { name: "b".into() },
-            Res::Function { name: "f".into() },
-            Res::Permission {
-                function: "f".into(),
-                statement_id: "s".into(),
-            },
-            Res::Notification {
-                bucket: "b".into(),
-                id: "n".into(),
-            },
-            Res::User { name: "u".into() },
-            Res::AccessKey {
-                user: "u".into(),
-                id: Some("K".into()),
-            },
-        ]
-    }
-
-    #[test]
-    fn order_is_reverse_dependency() {
-        let keys: Vec<String> = selection(&live(), None)
-            .unwrap()
-            .iter()
-            .map(Res::key)
-            .collect();
-        let pos = |k: &str| keys.iter().position(|x| x == k).unwrap();
-        assert!(pos("notification:b:n") < pos("permission:f:s"));
-        assert!(pos("permission:f:s") < pos("function:f"));
-        assert!(pos("function:f") < pos("bucket:b"));
-        assert!(pos("access_key:u:K") < pos("user:u"));
-        assert!(pos("profile_role:r:r") < pos("instance_profile:r"));
-        assert!(pos("instance_profile:r") < pos("role:r"));
-        assert!(pos("role_policy:r:a") < pos("role:r"));
-    }
-
-    #[test]
-    fn only_takes_dependents() {
-        let keys: Vec<String> = selection(&live(), Some("role:r"))
-            .unwrap()
-            .iter()
-            .map(Res::key)
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                "profile_role:r:r",
-                "instance_profile:r",
-                "role_policy:r:a",
-                "role:r"
-            ]
-        );
-        let keys: Vec<String> = selection(&live(), Some("function:f"))
-            .unwrap()
-            .iter()
-            .map(Res::key)
-            .collect();
-        assert_eq!(keys, ["permission:f:s", "function:f"]);
-        assert!(selection(&live(), Some("role:nope")).is_err());
-    }
-}
+#[path = "rollback_tests.rs"]
+mod tests;

@@ -239,10 +239,27 @@ async fn key_pair(ctx: &Ctx, name: &str) -> R<()> {
     .await?;
     if let Some(material) = pem.lock().ok().and_then(|mut g| g.take()) {
         let path = ctx.secrets_dir.join(format!("{name}.pem"));
-        crate::paths::write_private(&path, material.as_bytes()).map_err(|e| {
+        let saved = crate::paths::private_dir(&ctx.secrets_dir)
+            .and_then(|()| crate::paths::write_private(&path, material.as_bytes()));
+        if let Err(e) = saved {
+            // The private key exists only in that answer: a key pair without it is useless.
+            let kp = Res::KeyPair {
+                name: name.to_string(),
+            };
+            let undone = ctx.cloud.delete_key_pair(name).await.map_err(ce);
+            let undone = undone.and_then(|()| ctx.with_journal(|j| j.deleted(&kp)));
             let (p, e) = (path.display().to_string(), e.to_string());
-            tr!(es: "no se pudo guardar {p}: {e}", en: "could not save {p}: {e}")
-        })?;
+            return Err(match undone {
+                Ok(()) => tr!(
+                    es: "no se pudo guardar {p} ({e}); se borró el par de claves, porque AWS no vuelve a dar su clave privada",
+                    en: "could not save {p} ({e}); the key pair was deleted, since AWS never gives its private key again"
+                ),
+                Err(_) => tr!(
+                    es: "no se pudo guardar {p} ({e}) ni borrar el par de claves: ejecuta pasos rollback",
+                    en: "could not save {p} ({e}) nor delete the key pair: run pasos rollback"
+                ),
+            });
+        }
         ctx.emit(Event::KeyPairCreated {
             name: name.to_string(),
             pem_path: path.display().to_string(),

@@ -1,7 +1,7 @@
 //! Steps 1 and 2: roles (with the instance profile the console makes for EC2 roles), groups, users,
 //! console access, memberships and access keys — each created the journaled way and read back.
 
-use super::{Ctx, Event, R, Res, Secret, Step, ce, expect};
+use super::{Ctx, R, Res, Step, ce, expect};
 use crate::plan::Plan;
 use crate::tr;
 
@@ -156,29 +156,6 @@ async fn role(ctx: &Ctx, r: &crate::plan::Role) -> R<()> {
     Ok(())
 }
 
-/// A password meeting the account's policy: length, and every character class (so any policy's
-/// class requirements hold).
-pub fn generate_password(min_len: usize) -> String {
-    use rand::Rng;
-    use rand::seq::SliceRandom;
-    const UP: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
-    const LO: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
-    const DI: &[u8] = b"23456789";
-    const SY: &[u8] = b"!@#$%^&*()_+-=[]{}|";
-    let len = min_len.max(20);
-    let mut rng = rand::rng();
-    let mut out: Vec<u8> = [UP, LO, DI, SY]
-        .iter()
-        .map(|set| set[rng.random_range(0..set.len())])
-        .collect();
-    let all: Vec<u8> = [UP, LO, DI, SY].concat();
-    while out.len() < len {
-        out.push(all[rng.random_range(0..all.len())]);
-    }
-    out.shuffle(&mut rng);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 pub async fn users(ctx: &Ctx, plan: &Plan) -> R<()> {
     for g in &plan.groups {
         ctx.api("iam", "GetGroup", &g.name);
@@ -191,7 +168,7 @@ pub async fn users(ctx: &Ctx, plan: &Plan) -> R<()> {
             },
             exists,
             async {
-                ctx.cloud.create_group(&g.name).await?;
+                ctx.cloud.create_group(&g.name, &ctx.session).await?;
                 Ok(Res::Group {
                     name: g.name.clone(),
                 })
@@ -266,24 +243,7 @@ async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
     if u.console_access {
         ctx.api("iam", "GetAccountPasswordPolicy", "");
         let rules = ctx.cloud.password_policy().await.map_err(ce)?;
-        let has = ctx.cloud.login_profile(name).await.map_err(ce)?.is_some();
-        let lp = Res::LoginProfile { user: name.clone() };
-        ctx.api("iam", "CreateLoginProfile", name);
-        let password = generate_password(rules.min_len);
-        let created_now = !has;
-        ctx.ensure(Step::UserGroup, lp.clone(), has, async {
-            ctx.cloud.create_login_profile(name, &password).await?;
-            Ok(lp.clone())
-        })
-        .await?;
-        if created_now {
-            let sign_in_url = ctx.cloud.sign_in_url(&ctx.account).await;
-            ctx.emit(Event::ConsolePassword {
-                user: name.clone(),
-                password: Secret::new(password),
-                sign_in_url,
-            });
-        }
+        super::steps_keys::console_password(ctx, name, rules.min_len).await?;
         if !rules.users_can_change {
             // Without a policy letting users change their own password, the forced reset at first
             // sign-in would fail: the console attaches IAMUserChangePassword, so do we.
@@ -330,48 +290,8 @@ async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
         )
         .await?;
     }
-    // Access keys: count what the journal holds for this user, create the rest (at most 2 in all).
-    let keys = ctx.cloud.access_keys(name).await.map_err(ce)?;
     let want = usize::from(u.access_keys);
-    let have = keys.len();
-    // want ≤ 2 was validated, and every key of a user pasos made is pasos's: at most 2 in all.
-    for _ in have..want {
-        let intent = Res::AccessKey {
-            user: name.clone(),
-            id: None,
-        };
-        ctx.api("iam", "CreateAccessKey", name);
-        let secret = std::sync::Mutex::new(None);
-        ctx.ensure(Step::UserGroup, intent, false, async {
-            let (id, s) = create_key_reconciled(ctx, name).await?;
-            if let Ok(mut g) = secret.lock() {
-                *g = Some((id.clone(), s));
-            }
-            Ok(Res::AccessKey {
-                user: name.clone(),
-                id: Some(id),
-            })
-        })
-        .await?;
-        if let Some((id, s)) = secret.lock().ok().and_then(|mut g| g.take()) {
-            ctx.emit(Event::AccessKeyCreated {
-                user: name.clone(),
-                access_key_id: id,
-                secret_access_key: Secret::new(s),
-            });
-        }
-    }
-    if have >= want && want > 0 {
-        for k in &keys {
-            ctx.emit(Event::AlreadyThere {
-                step: Step::UserGroup,
-                resource: Res::AccessKey {
-                    user: name.clone(),
-                    id: Some(k.id.clone()),
-                },
-            });
-        }
-    }
+    super::steps_keys::access_keys(ctx, name, want).await?;
     // Read back.
     let mut checks = Vec::new();
     if u.console_access {
@@ -402,36 +322,4 @@ async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
     )?);
     ctx.verified(Step::UserGroup, Res::User { name: name.clone() }, checks);
     Ok(())
-}
-
-/// CreateAccessKey without blind retries: when a call fails in transit, any key that appeared
-/// meanwhile is one whose secret was lost with the answer — useless, so it is deleted — and the
-/// call is made again (bounded).
-async fn create_key_reconciled(
-    ctx: &Ctx,
-    user: &str,
-) -> Result<(String, String), crate::cloud::CloudError> {
-    let before: Vec<String> = ctx
-        .cloud
-        .access_keys(user)
-        .await?
-        .into_iter()
-        .map(|k| k.id)
-        .collect();
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match ctx.cloud.create_access_key(user).await {
-            Ok(k) => return Ok(k),
-            Err(e) if e.is_transient() && attempt < 5 => {
-                tokio::time::sleep(std::time::Duration::from_millis(300 * attempt)).await;
-                for k in ctx.cloud.access_keys(user).await? {
-                    if !before.contains(&k.id) {
-                        ctx.cloud.delete_access_key(user, &k.id).await?;
-                    }
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
 }

@@ -39,13 +39,23 @@ pub async fn buckets(ctx: &Ctx, plan: &Plan) -> R<()> {
         )
         .await?;
         for f in &b.folders {
-            // A "folder" in the console is an empty object whose key ends in '/'.
-            ctx.api("s3", "PutObject", &format!("{}/{f}", b.name));
-            settle(Rule::NewBucket, &on_wait, || {
-                ctx.cloud.put_bytes(&b.name, f, Vec::new(), None)
+            // A "folder" in the console is an empty object whose key ends in '/'. One already there
+            // is left alone: putting it again (a re-apply) would fire the bucket's trigger on it.
+            let there = settle(Rule::NewBucket, &on_wait, || {
+                ctx.cloud.list_objects(&b.name, f)
             })
             .await
-            .map_err(ce)?;
+            .map_err(ce)?
+            .iter()
+            .any(|(k, _)| k == f);
+            if !there {
+                ctx.api("s3", "PutObject", &format!("{}/{f}", b.name));
+                settle(Rule::NewBucket, &on_wait, || {
+                    ctx.cloud.put_bytes(&b.name, f, Vec::new(), None)
+                })
+                .await
+                .map_err(ce)?;
+            }
         }
         let mut checks = vec![tr!(es: "el bucket responde", en: "bucket answers")];
         for f in &b.folders {
@@ -130,11 +140,8 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
             .await
             .map_err(|e| crate::i18n::Text::same(e.to_string()))??
     } else {
-        let p = base.join(&l.code);
-        std::fs::read(&p).map_err(|e| {
-            let (p, e) = (p.display().to_string(), e.to_string());
-            tr!(es: "no se puede leer {p}: {e}", en: "cannot read {p}: {e}")
-        })?
+        // The path passed the plan's rules; still a regular file, read with a bound.
+        crate::plan::files::read_regular(&base.join(&l.code), crate::resizer_pkg::ZIP_MAX)?
     };
     ctx.api("lambda", "CreateFunction", name);
     ctx.ensure(

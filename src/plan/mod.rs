@@ -1,5 +1,6 @@
 //! Plans: parsing the TOML file (with line and column on errors) and the problems found in one.
 
+pub mod files;
 pub mod model;
 pub mod validate;
 
@@ -42,6 +43,9 @@ impl PlanProblem {
 pub struct LoadedPlan {
     pub plan: Plan,
     pub base_dir: PathBuf,
+    /// `--allow-outside-paths`: the plan's files may be anywhere (absolute paths, `..`, symlinks
+    /// out of its folder). Off for a plan file, whose author may not be the user.
+    pub allow_outside: bool,
 }
 
 /// Reads and parses a plan file. Syntax errors and unknown fields come back with line and column.
@@ -67,7 +71,11 @@ pub fn load(path: &Path) -> Result<LoadedPlan, Vec<PlanProblem>> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    Ok(LoadedPlan { plan, base_dir })
+    Ok(LoadedPlan {
+        plan,
+        base_dir,
+        allow_outside: false,
+    })
 }
 
 /// Parses plan text. The error names the line and column the TOML parser stopped at.

@@ -68,23 +68,15 @@ pub fn ingress_port(entry: &str) -> Option<u16> {
     }
 }
 
-/// Reads the user-data file of an instance (relative to the plan), checking UTF-8 and size.
+/// Reads the user-data file of an instance (relative to the plan, inside its folder unless
+/// `--allow-outside-paths`), checking that it is a regular file, its size and UTF-8.
 pub fn read_user_data(lp: &LoadedPlan, rel: &str) -> Result<Option<String>, Text> {
     if rel.is_empty() {
         return Ok(None);
     }
-    let path = lp.base_dir.join(rel);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        let (p, e) = (path.display().to_string(), e.to_string());
-        tr!(es: "no se puede leer {p}: {e}", en: "cannot read {p}: {e}")
-    })?;
-    let n = bytes.len();
-    if n > USER_DATA_MAX {
-        return Err(tr!(
-            es: "ocupa {n} bytes y el máximo de EC2 es 16384 (16 KB)",
-            en: "is {n} bytes and EC2 allows at most 16384 (16 KB)"
-        ));
-    }
+    let path = super::files::plan_path(lp, rel)?;
+    // EC2's limit (16 KB before base64) is the bound.
+    let bytes = super::files::read_regular(&path, USER_DATA_MAX as u64)?;
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| tr!(es: "no es texto UTF-8", en: "is not UTF-8 text"))
@@ -450,9 +442,11 @@ fn check_lambda(lp: &LoadedPlan, f: &mut Findings, ext: &mut Vec<ExternalRef>) {
                         en: "use \"bundled:resizer\" or the path of a .zip file"
                     ),
                 ));
-            } else if let Err(rule) =
-                crate::resizer_pkg::check_zip(&lp.base_dir.join(&l.code), &l.runtime, &l.handler)
-            {
+            } else if let Err(rule) = super::files::plan_path(lp, &l.code).and_then(|p| {
+                // A regular file first: opening a FIFO or a device could hang.
+                super::files::check_regular(&p)?;
+                crate::resizer_pkg::check_zip(&p, &l.runtime, &l.handler)
+            }) {
                 f.problems
                     .push(PlanProblem::new(format!("{fl}.code"), &l.code, rule));
             }

@@ -26,6 +26,10 @@ pub struct SandboxRecord {
     pub port: u16,
     pub endpoint: String,
     pub log: PathBuf,
+    /// The emulator's program, as its command line must show it: `stop` signals nothing else
+    /// (pids are reused). Older records lack it; then the command line must name ministack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<PathBuf>,
 }
 
 /// A started (or reused) sandbox.
@@ -64,7 +68,7 @@ pub fn start(
     progress: &mut dyn FnMut(&str),
 ) -> Result<Sandbox, Text> {
     let dir = sandbox_dir(state_dir);
-    std::fs::create_dir_all(&dir).map_err(|e| venv::io_text(&dir, &e))?;
+    crate::paths::private_dir(&dir).map_err(|e| venv::io_text(&dir, &e))?;
     let lock_path = dir.join("sandbox.lock");
     let lock = std::fs::File::create(&lock_path).map_err(|e| venv::io_text(&lock_path, &e))?;
     lock.lock().map_err(|e| venv::io_text(&lock_path, &e))?;
@@ -89,7 +93,8 @@ pub fn start(
     progress(&format!(
         "starting the sandbox on {endpoint} / iniciando el entorno local"
     ));
-    let child = Command::new(venv::ministack_bin(data_dir))
+    let program = venv::ministack_bin(data_dir);
+    let child = Command::new(&program)
         .env_clear()
         .env("PATH", "/usr/local/bin:/usr/bin:/bin")
         .env("HOME", &home)
@@ -124,6 +129,7 @@ pub fn start(
         port,
         endpoint: endpoint.clone(),
         log: log.clone(),
+        program: Some(program),
     };
     if let Err(e) = wait_ready(&record, Duration::from_secs(60)) {
         let _ = stop_record(&record);
@@ -131,24 +137,23 @@ pub fn start(
     }
     let json = serde_json::to_vec_pretty(&record).unwrap_or_default();
     let path = record_path(state_dir);
-    let tmp_rec = path.with_extension("json.tmp");
-    std::fs::write(&tmp_rec, json)
-        .and_then(|_| std::fs::rename(&tmp_rec, &path))
-        .map_err(|e| venv::io_text(&path, &e))?;
+    crate::paths::write_private(&path, &json).map_err(|e| venv::io_text(&path, &e))?;
     Ok(Sandbox {
         record,
         reused: false,
     })
 }
 
-/// The recorded sandbox when its process lives and it answers; `None` otherwise.
+/// The recorded sandbox when its process lives, is the emulator, and answers; `None` otherwise.
 pub fn status(state_dir: &Path) -> Option<SandboxRecord> {
     let bytes = std::fs::read(record_path(state_dir)).ok()?;
     let rec: SandboxRecord = serde_json::from_slice(&bytes).ok()?;
-    (alive(rec.pid) && healthy(rec.port)).then_some(rec)
+    (alive(rec.pid) && is_emulator(&rec) && healthy(rec.port)).then_some(rec)
 }
 
-/// Stops the recorded sandbox. `Ok(false)` when none was running.
+/// Stops the recorded sandbox. `Ok(false)` when none was running — including when the recorded
+/// pid now belongs to another program (the sandbox died and the pid was reused): that process is
+/// never signalled.
 pub fn stop(state_dir: &Path) -> Result<bool, Text> {
     let path = record_path(state_dir);
     let Ok(bytes) = std::fs::read(&path) else {
@@ -158,11 +163,48 @@ pub fn stop(state_dir: &Path) -> Result<bool, Text> {
     let Ok(rec) = serde_json::from_slice::<SandboxRecord>(&bytes) else {
         return Ok(false);
     };
-    if !alive(rec.pid) {
+    if !alive(rec.pid) || !is_emulator(&rec) {
         return Ok(false);
     }
     stop_record(&rec)?;
     Ok(true)
+}
+
+/// The process's command line, arguments split (Linux `/proc`, else `ps`).
+fn command_line(pid: u32) -> Option<Vec<String>> {
+    if let Ok(raw) = std::fs::read(format!("/proc/{pid}/cmdline")) {
+        return Some(
+            raw.split(|b| *b == 0)
+                .filter(|a| !a.is_empty())
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect(),
+        );
+    }
+    let out = Command::new("ps")
+        .args(["-o", "args=", "-p", &pid.to_string()])
+        .output()
+        .ok()?;
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !line.is_empty())
+        .then(|| line.split_whitespace().map(str::to_string).collect())
+}
+
+/// Whether the recorded pid is still the emulator pasos started: its command line runs the
+/// recorded program (the venv's `ministack` script, through its Python).
+fn is_emulator(rec: &SandboxRecord) -> bool {
+    let Some(args) = command_line(rec.pid) else {
+        return false;
+    };
+    match &rec.program {
+        Some(p) => {
+            let p = p.to_string_lossy();
+            args.iter().take(2).any(|a| *a == *p)
+        }
+        None => args
+            .iter()
+            .take(2)
+            .any(|a| a.rsplit('/').next() == Some("ministack")),
+    }
 }
 
 fn stop_record(rec: &SandboxRecord) -> Result<(), Text> {
@@ -259,4 +301,36 @@ fn log_tail(path: &Path) -> String {
     let s = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = s.lines().collect();
     lines[lines.len().saturating_sub(15)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sandbox died and its pid now belongs to someone else's program: `stop` must not signal it.
+    #[test]
+    fn stop_never_signals_a_reused_pid() {
+        let d = tempfile::tempdir().unwrap();
+        for program in [Some(PathBuf::from("/nowhere/bin/ministack")), None] {
+            let mut other = Command::new("sleep").arg("30").spawn().unwrap();
+            let rec = SandboxRecord {
+                pid: other.id(),
+                port: 9,
+                endpoint: "http://127.0.0.1:9".into(),
+                log: d.path().join("log"),
+                program,
+            };
+            let path = record_path(d.path());
+            crate::paths::write_private(&path, &serde_json::to_vec(&rec).unwrap()).unwrap();
+            assert_eq!(stop(d.path()), Ok(false));
+            std::thread::sleep(Duration::from_millis(200));
+            assert!(
+                other.try_wait().unwrap().is_none(),
+                "the reused pid was killed"
+            );
+            assert!(!path.exists(), "the stale record stays");
+            other.kill().unwrap();
+            other.wait().unwrap();
+        }
+    }
 }

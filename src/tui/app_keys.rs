@@ -324,9 +324,11 @@ impl App {
                 self.lambda.partial(&plan)
             }
         };
+        // Paths are typed or seen on screen by the learner: any of theirs is allowed.
         let lp = LoadedPlan {
             plan: partial,
             base_dir: self.base_dir.clone(),
+            allow_outside: true,
         };
         let (findings, _) = crate::plan::validate::validate(&lp);
         if let Some(p) = findings.problems.first() {

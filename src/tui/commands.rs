@@ -69,13 +69,15 @@ pub fn perform(cmd: Cmd, engine: &Engine, tx: &Tx, state_dir: &std::path::Path) 
         } => {
             tokio::task::spawn_blocking(move || {
                 let path = engine::secrets::credentials_path();
+                // The keys screen's profile is the user's name: the same base name as the CLI's.
                 let msg = match engine::secrets::save_access_key(
                     &path,
+                    &profile,
                     &profile,
                     &id,
                     secret.expose(),
                 ) {
-                    Ok(()) => {
+                    Ok(profile) => {
                         let p = path.display().to_string();
                         Msg::Status(
                             tr!(es: "Clave guardada en {p}, perfil [{profile}] (modo 0600)", en: "Key saved in {p}, profile [{profile}] (mode 0600)"),

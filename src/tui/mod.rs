@@ -46,7 +46,12 @@ pub fn default_plan(state_dir: &Path) -> Result<LoadedPlan, crate::i18n::Text> {
     std::fs::create_dir_all(&base_dir)
         .and_then(|()| std::fs::write(base_dir.join("user-data.sh"), USER_DATA))
         .map_err(|e| crate::i18n::Text::same(e.to_string()))?;
-    Ok(LoadedPlan { plan, base_dir })
+    // The wizard shows every path on screen, where the learner sees and edits it.
+    Ok(LoadedPlan {
+        plan,
+        base_dir,
+        allow_outside: true,
+    })
 }
 
 /// `pasos` with no subcommand: the wizard, prefilled from `--plan FILE` when given.

@@ -107,7 +107,9 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// Everything a learner could have left behind, listed through the SDK: roles, instance profiles,
-/// users, groups, buckets, security groups (but `default`), instances not terminated, functions.
+/// users (with their access keys and console access), groups, buckets (with their notification
+/// rules), security groups (but `default`), key pairs, instances not terminated, functions (with
+/// their resource policy's statements) and log groups.
 pub async fn leftovers(c: &Cloud) -> Vec<String> {
     let mut out = Vec::new();
     let roles = c.iam.list_roles().send().await.expect("list roles");
@@ -125,7 +127,18 @@ pub async fn leftovers(c: &Cloud) -> Vec<String> {
     }
     let users = c.iam.list_users().send().await.expect("list users");
     for u in users.users() {
-        out.push(format!("user {}", u.user_name()));
+        let name = u.user_name();
+        out.push(format!("user {name}"));
+        for k in c.access_keys(name).await.expect("list access keys") {
+            out.push(format!("access key {name} {}", k.id));
+        }
+        if c.login_profile(name)
+            .await
+            .expect("get login profile")
+            .is_some()
+        {
+            out.push(format!("login profile {name}"));
+        }
     }
     let groups = c.iam.list_groups().send().await.expect("list groups");
     for g in groups.groups() {
@@ -133,7 +146,15 @@ pub async fn leftovers(c: &Cloud) -> Vec<String> {
     }
     let buckets = c.s3.list_buckets().send().await.expect("list buckets");
     for b in buckets.buckets() {
-        out.push(format!("bucket {}", b.name().unwrap_or("?")));
+        let name = b.name().unwrap_or("?");
+        out.push(format!("bucket {name}"));
+        let (rules, _) = c.notification(name).await.expect("get notification");
+        for r in rules {
+            out.push(format!(
+                "notification {name} {}",
+                r.id.as_deref().unwrap_or("?")
+            ));
+        }
     }
     let sgs = c
         .ec2
@@ -149,6 +170,15 @@ pub async fn leftovers(c: &Cloud) -> Vec<String> {
                 g.group_id().unwrap_or("?")
             ));
         }
+    }
+    let kps = c
+        .ec2
+        .describe_key_pairs()
+        .send()
+        .await
+        .expect("describe key pairs");
+    for k in kps.key_pairs() {
+        out.push(format!("key pair {}", k.key_name().unwrap_or("?")));
     }
     let inst = c
         .ec2
@@ -178,7 +208,20 @@ pub async fn leftovers(c: &Cloud) -> Vec<String> {
         .await
         .expect("list functions");
     for f in fns.functions() {
-        out.push(format!("function {}", f.function_name().unwrap_or("?")));
+        let name = f.function_name().unwrap_or("?");
+        out.push(format!("function {name}"));
+        for sid in c.permission_ids(name).await.expect("get policy") {
+            out.push(format!("permission {name} {sid}"));
+        }
+    }
+    let logs = c
+        .logs
+        .describe_log_groups()
+        .send()
+        .await
+        .expect("describe log groups");
+    for g in logs.log_groups() {
+        out.push(format!("log group {}", g.log_group_name().unwrap_or("?")));
     }
     out
 }

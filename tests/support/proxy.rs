@@ -38,9 +38,10 @@ pub enum Fault {
     /// instead of the answer. With `freeze_after_lost`, every later request is held unanswered
     /// (never forwarded) so a test can kill the client at exactly that point.
     AnswerLostAt { n: u64 },
-    /// Like `AnswerLostAt`, for the first request whose description (`iam CreateRole`,
-    /// `ec2 RunInstances`, `s3 PUT /bucket`) equals `what` — stable whatever the interleaving.
-    AnswerLostOn { what: String },
+    /// Like `AnswerLostAt`, for the `nth` (1-based) request whose description (`iam CreateRole`,
+    /// `ec2 RunInstances`, `s3 PUT /bucket?tagging`) equals `what` — stable whatever the
+    /// interleaving, and able to reach the second call of a kind as well as the first.
+    AnswerLostOn { what: String, nth: u64 },
 }
 
 #[derive(Clone, Debug)]
@@ -89,8 +90,11 @@ pub enum Fate {
 #[derive(Clone, Debug)]
 pub struct Seen {
     pub n: u64,
-    /// e.g. `iam CreateRole` or `s3 PUT /bucket`.
+    /// e.g. `iam CreateRole` or `s3 PUT /bucket?tagging`.
     pub what: String,
+    /// Which request of that description this was (1 for the first `iam CreateRole`, 2 for the
+    /// second…), retries included.
+    pub nth: u64,
     pub fate: Fate,
 }
 
@@ -102,6 +106,8 @@ struct Shared {
     lost_once: AtomicBool,
     log: Mutex<Vec<Seen>>,
     lost_tx: Mutex<Option<Sender<u64>>>,
+    /// Requests seen so far per description, for `Seen::nth`.
+    kinds: Mutex<std::collections::HashMap<String, u64>>,
 }
 
 pub struct Proxy {
@@ -125,6 +131,7 @@ impl Proxy {
             lost_once: AtomicBool::new(false),
             log: Mutex::new(Vec::new()),
             lost_tx: Mutex::new(Some(tx)),
+            kinds: Mutex::new(std::collections::HashMap::new()),
         });
         let s = shared.clone();
         let accept = std::thread::spawn(move || accept_loop(listener, s));
@@ -246,8 +253,8 @@ impl Request {
         if let Some(a) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
             return format!("{svc} {a}");
         }
-        let path = self.path.split('?').next().unwrap_or("");
-        format!("{svc} {} {path}", self.method)
+        // The query is part of what a REST call is: `PUT /b?tagging` is not `PUT /b`.
+        format!("{svc} {} {}", self.method, self.path)
     }
 }
 
@@ -534,10 +541,11 @@ fn error_response(req: &Request, status: u16, throttle: bool) -> Vec<u8> {
     .into_bytes()
 }
 
-fn record(s: &Shared, n: u64, req: &Request, fate: Fate) {
+fn record(s: &Shared, n: u64, nth: u64, req: &Request, fate: Fate) {
     s.log.lock().unwrap_or_else(|e| e.into_inner()).push(Seen {
         n,
         what: req.describe(),
+        nth,
         fate,
     });
 }
@@ -570,15 +578,21 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
         return Ok(());
     };
     sock.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let n = s.count.fetch_add(1, Ordering::SeqCst) + 1;
+    // Numbered under one lock with its occurrence, so both follow the same arrival order.
+    let (n, nth) = {
+        let mut kinds = s.kinds.lock().unwrap_or_else(|e| e.into_inner());
+        let k = kinds.entry(req.describe()).or_insert(0);
+        *k += 1;
+        (s.count.fetch_add(1, Ordering::SeqCst) + 1, *k)
+    };
 
     if s.frozen.load(Ordering::SeqCst) {
-        record(s, n, &req, Fate::Held);
+        record(s, n, nth, &req, Fate::Held);
         nap(s, s.cfg.deadline);
         return Ok(());
     }
     if n > s.cfg.max_requests {
-        record(s, n, &req, Fate::Refused);
+        record(s, n, nth, &req, Fate::Refused);
         sock.write_all(&error_response(&req, 503, false))?;
         return Ok(());
     }
@@ -592,8 +606,10 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
     for f in &s.cfg.faults {
         fate = match f {
             Fault::AnswerLostAt { n: k } if *k == n => Fate::AnswerLost,
-            Fault::AnswerLostOn { what }
-                if req.describe() == *what && !s.lost_once.swap(true, Ordering::SeqCst) =>
+            Fault::AnswerLostOn { what, nth: k }
+                if *k == nth
+                    && req.describe() == *what
+                    && !s.lost_once.swap(true, Ordering::SeqCst) =>
             {
                 Fate::AnswerLost
             }
@@ -604,7 +620,7 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
         };
         break;
     }
-    record(s, n, &req, fate.clone());
+    record(s, n, nth, &req, fate.clone());
     match fate {
         Fate::Reset => {
             let _ = sock.shutdown(Shutdown::Both);

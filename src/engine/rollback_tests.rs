@@ -1,0 +1,75 @@
+//! Unit tests of rollback's order and `--only` selection.
+
+use super::*;
+
+fn live() -> Vec<Res> {
+    vec![
+        Res::Role { name: "r".into() },
+        Res::RolePolicy {
+            role: "r".into(),
+            arn: "a".into(),
+        },
+        Res::InstanceProfile { name: "r".into() },
+        Res::ProfileRole {
+            profile: "r".into(),
+            role: "r".into(),
+        },
+        Res::Bucket { name: "b".into() },
+        Res::Function { name: "f".into() },
+        Res::Permission {
+            function: "f".into(),
+            statement_id: "s".into(),
+        },
+        Res::Notification {
+            bucket: "b".into(),
+            id: "n".into(),
+        },
+        Res::User { name: "u".into() },
+        Res::AccessKey {
+            user: "u".into(),
+            id: Some("K".into()),
+        },
+    ]
+}
+
+#[test]
+fn order_is_reverse_dependency() {
+    let keys: Vec<String> = selection(&live(), None)
+        .unwrap()
+        .iter()
+        .map(Res::key)
+        .collect();
+    let pos = |k: &str| keys.iter().position(|x| x == k).unwrap();
+    assert!(pos("notification:b:n") < pos("permission:f:s"));
+    assert!(pos("permission:f:s") < pos("function:f"));
+    assert!(pos("function:f") < pos("bucket:b"));
+    assert!(pos("access_key:u:K") < pos("user:u"));
+    assert!(pos("profile_role:r:r") < pos("instance_profile:r"));
+    assert!(pos("instance_profile:r") < pos("role:r"));
+    assert!(pos("role_policy:r:a") < pos("role:r"));
+}
+
+#[test]
+fn only_takes_dependents() {
+    let keys: Vec<String> = selection(&live(), Some("role:r"))
+        .unwrap()
+        .iter()
+        .map(Res::key)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "profile_role:r:r",
+            "instance_profile:r",
+            "role_policy:r:a",
+            "role:r"
+        ]
+    );
+    let keys: Vec<String> = selection(&live(), Some("function:f"))
+        .unwrap()
+        .iter()
+        .map(Res::key)
+        .collect();
+    assert_eq!(keys, ["permission:f:s", "function:f"]);
+    assert!(selection(&live(), Some("role:nope")).is_err());
+}

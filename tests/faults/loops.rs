@@ -1,0 +1,398 @@
+//! The fault loops: a clean run, transient faults, a lost answer to every request, a kill -9 after
+//! every request of apply and of rollback — Lambda step included. (A module of `tests/faults.rs`.)
+
+use super::*;
+
+#[test]
+fn clean_apply_through_the_proxy_verifies_everything_and_rollback_leaves_nothing() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    assert!(leftovers(&sb).is_empty(), "{:?}", leftovers(&sb));
+    let p = Proxy::start(ProxyConfig::new(&sb.endpoint, vec![]));
+    let t = Instant::now();
+    let o = run(&mut apply_cmd(&sb, &w, &p));
+    let took = t.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let evs = events(&o);
+    assert_eq!(
+        count_event(&evs, "verified"),
+        LOOP_VERIFIED,
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(count_event(&evs, "failed"), 0);
+    eprintln!(
+        "[measure] clean apply: {} requests in {took:?}",
+        p.requests()
+    );
+    let made = leftovers(&sb);
+    for want in [
+        "role ec2-s3-dynamodb",
+        "role lambda-s3",
+        "instance profile ec2-s3-dynamodb",
+        "user alumno",
+        "access key alumno ",
+        "login profile alumno",
+        "group ec2-admins",
+        "bucket fotos-alumno-2026",
+        "notification fotos-alumno-2026 ",
+        "security group web-http-https",
+        "function redimensionar-foto",
+        "permission redimensionar-foto ",
+    ] {
+        assert!(made.iter().any(|m| m.starts_with(want)), "{want}: {made:?}");
+    }
+    assert_eq!(
+        made.iter().filter(|m| m.starts_with("instance i-")).count(),
+        1,
+        "{made:?}"
+    );
+    assert_eq!(keys_and_saved(&sb, &w), (1, 1));
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}\n{}", stdout(&r), stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+}
+
+/// Every 7th call a 500, every 11th throttled, every 13th connection closed unanswered: the SDK's
+/// retries absorb them all, every step verifies, and rollback leaves nothing.
+#[test]
+fn transient_faults_are_retried_and_every_step_verifies() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    let p = Proxy::start(ProxyConfig::new(
+        &sb.endpoint,
+        vec![
+            Fault::FailEvery { n: 7, status: 500 },
+            Fault::ThrottleEvery { n: 11 },
+            Fault::ResetEvery { n: 13 },
+        ],
+    ));
+    let t = Instant::now();
+    let o = run(&mut apply_cmd(&sb, &w, &p));
+    let took = t.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let evs = events(&o);
+    assert_eq!(
+        count_event(&evs, "verified"),
+        LOOP_VERIFIED,
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(count_event(&evs, "failed"), 0, "{}", stdout(&o));
+    let n = p.requests();
+    let (failed, throttled, reset) = (
+        p.count_fate(&Fate::Failed(500)),
+        p.count_fate(&Fate::Throttled),
+        p.count_fate(&Fate::Reset),
+    );
+    // Exactly the requests the rules pick: the first rule that applies wins, in the order given.
+    let picked = |k: u64, before: &[u64]| {
+        (1..=n)
+            .filter(|i| i % k == 0 && before.iter().all(|b| i % b != 0))
+            .count()
+    };
+    assert_eq!(failed, picked(7, &[]), "{:?}", p.log());
+    assert_eq!(throttled, picked(11, &[7]));
+    assert_eq!(reset, picked(13, &[7, 11]));
+    eprintln!(
+        "[measure] transient faults: {n} requests, {failed} answered 500, {throttled} throttled, {reset} reset, apply took {took:?}"
+    );
+    // The one access key the plan asks for, not one per retry, and its secret saved.
+    assert_eq!(keys_and_saved(&sb, &w), (1, 1));
+    drop(p);
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}\n{}", stdout(&r), stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+}
+
+/// Each request of apply in turn — every kind, every occurrence, the Lambda step's included —
+/// takes effect upstream but its answer is lost (the connection closes); the SDK or the engine
+/// retries. The apply must still end with exactly the plan's resources — one instance, one key with
+/// its secret saved — every step verified, and rollback must leave nothing.
+#[test]
+fn a_lost_answer_to_any_apply_request_is_absorbed() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    let (points, left_out) = clean_points(
+        &sb,
+        |p| apply_cmd(&sb, &w, p),
+        || {
+            assert_eq!(rollback(&sb, &w).status.code(), Some(0));
+            fresh(&sb, &w);
+        },
+    );
+    let mut failures = Vec::new();
+    let t = Instant::now();
+    for (what, nth) in &points {
+        let p = Proxy::start(ProxyConfig::new(
+            &sb.endpoint,
+            vec![Fault::AnswerLostOn {
+                what: what.clone(),
+                nth: *nth,
+            }],
+        ));
+        let o = run(&mut apply_cmd(&sb, &w, &p));
+        assert_eq!(
+            p.count_fate(&Fate::AnswerLost),
+            1,
+            "{what} #{nth} never came"
+        );
+        drop(p);
+        let verified = count_event(&events(&o), "verified");
+        let made = leftovers(&sb);
+        let instances = made.iter().filter(|m| m.starts_with("instance i-")).count();
+        let keys = keys_and_saved(&sb, &w);
+        if o.status.code() != Some(0)
+            || verified != LOOP_VERIFIED
+            || instances != 1
+            || keys != (1, 1)
+        {
+            let last = stdout(&o)
+                .lines()
+                .filter(|l| l.contains("\"failed\""))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            failures.push(format!(
+                "answer of `{what}` #{nth} lost: exit {:?}, {verified} verified, {instances} instances, keys (in IAM, saved) {keys:?}; {last}",
+                o.status.code()
+            ));
+        }
+        let r = rollback(&sb, &w);
+        let left = leftovers(&sb);
+        if r.status.code() != Some(0) || !left.is_empty() {
+            failures.push(format!(
+                "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}: {}",
+                r.status.code(),
+                stderr(&r)
+            ));
+        }
+        fresh(&sb, &w);
+    }
+    eprintln!(
+        "[measure] lost answers in apply: {} requests (all of a clean run but {left_out} extra polls), {} failures, {:?}",
+        points.len(),
+        failures.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The same for every request of rollback: a deletion took effect and its answer was lost; the
+/// retry finds it gone, and rollback still ends with nothing left.
+#[test]
+fn a_lost_answer_to_any_rollback_request_is_absorbed() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    apply_direct(&sb, &w);
+    let (points, left_out) = clean_points(
+        &sb,
+        |p| rollback_via(&sb, &w, p),
+        || {
+            assert!(leftovers(&sb).is_empty());
+            fresh(&sb, &w);
+            apply_direct(&sb, &w);
+        },
+    );
+    let mut failures = Vec::new();
+    let t = Instant::now();
+    for (what, nth) in &points {
+        let p = Proxy::start(ProxyConfig::new(
+            &sb.endpoint,
+            vec![Fault::AnswerLostOn {
+                what: what.clone(),
+                nth: *nth,
+            }],
+        ));
+        let r = run(&mut rollback_via(&sb, &w, &p));
+        assert_eq!(
+            p.count_fate(&Fate::AnswerLost),
+            1,
+            "{what} #{nth} never came"
+        );
+        drop(p);
+        let left = leftovers(&sb);
+        if r.status.code() != Some(0) || !left.is_empty() {
+            failures.push(format!(
+                "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}\n{}",
+                r.status.code(),
+                stdout(&r)
+            ));
+        }
+        fresh(&sb, &w);
+        apply_direct(&sb, &w);
+    }
+    eprintln!(
+        "[measure] lost answers in rollback: {} requests (all of a clean run but {left_out} extra polls), {} failures, {:?}",
+        points.len(),
+        failures.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs `cmd` through a proxy that lets request (what, nth) take effect, loses its answer, freezes
+/// everything after it, and kill -9s the process right then. Returns whether that point was reached.
+fn crash_at(sb: &TestSandbox, cmd: impl FnOnce(&Proxy) -> Command, what: &str, nth: u64) -> bool {
+    let mut cfg = ProxyConfig::new(
+        &sb.endpoint,
+        vec![Fault::AnswerLostOn {
+            what: what.to_string(),
+            nth,
+        }],
+    );
+    cfg.freeze_after_lost = true;
+    cfg.deadline = Duration::from_secs(180);
+    let p = Proxy::start(cfg);
+    let mut child = spawn_quiet(cmd(&p));
+    let t = Instant::now();
+    loop {
+        if p.wait_answer_lost(Duration::from_millis(20)).is_some() {
+            kill9(&mut child);
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if t.elapsed() > Duration::from_secs(120) {
+            kill9(&mut child);
+            panic!("{what} #{nth}: pasos neither reached it nor finished");
+        }
+    }
+}
+
+/// kill -9 of apply right after each of its requests took effect upstream (its answer never
+/// arrives), every request of a clean run: rollback against the sandbox always leaves nothing.
+#[test]
+fn apply_killed_after_any_request_then_rollback_leaves_nothing() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    let (points, left_out) = clean_points(
+        &sb,
+        |p| apply_cmd(&sb, &w, p),
+        || {
+            assert_eq!(rollback(&sb, &w).status.code(), Some(0));
+            fresh(&sb, &w);
+        },
+    );
+    let t = Instant::now();
+    let mut failures = Vec::new();
+    let mut hit = 0;
+    for (what, nth) in &points {
+        hit += usize::from(crash_at(&sb, |p| apply_cmd(&sb, &w, p), what, *nth));
+        let r = rollback(&sb, &w);
+        let left = leftovers(&sb);
+        if r.status.code() != Some(0) || !left.is_empty() {
+            failures.push(format!(
+                "killed after `{what}` #{nth}: rollback exit {:?}, left {left:?}\n{}{}",
+                r.status.code(),
+                stdout(&r),
+                stderr(&r)
+            ));
+        }
+        fresh(&sb, &w);
+    }
+    eprintln!(
+        "[measure] apply crash points: {} (all requests of a clean run but {left_out} extra polls), {hit} kills landed, {} failures, {:?}",
+        points.len(),
+        failures.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(hit, points.len(), "some kills did not land mid-apply");
+}
+
+/// Rollback itself killed after each of its requests (that deletion took effect, its answer and its
+/// journal record never came): a second rollback completes and leaves nothing.
+#[test]
+fn rollback_killed_after_any_request_then_run_again_leaves_nothing() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    apply_direct(&sb, &w);
+    let (points, left_out) = clean_points(
+        &sb,
+        |p| rollback_via(&sb, &w, p),
+        || {
+            assert!(leftovers(&sb).is_empty());
+            fresh(&sb, &w);
+            apply_direct(&sb, &w);
+        },
+    );
+    let t = Instant::now();
+    let mut failures = Vec::new();
+    let mut hit = 0;
+    for (what, nth) in &points {
+        hit += usize::from(crash_at(&sb, |p| rollback_via(&sb, &w, p), what, *nth));
+        let r = rollback(&sb, &w);
+        let left = leftovers(&sb);
+        if r.status.code() != Some(0) || !left.is_empty() {
+            failures.push(format!(
+                "rollback killed after `{what}` #{nth}: second rollback exit {:?}, left {left:?}\n{}",
+                r.status.code(),
+                stderr(&r)
+            ));
+        }
+        fresh(&sb, &w);
+        apply_direct(&sb, &w);
+    }
+    eprintln!(
+        "[measure] rollback crash points: {} (all requests of a clean rollback but {left_out} extra polls), {hit} kills landed, {} failures, {:?}",
+        points.len(),
+        failures.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(hit, points.len(), "some kills did not land mid-rollback");
+}
+
+/// The whole walkthrough with the bundled resizer (its zip goes up in one large REST-JSON body),
+/// under the same transient faults: it completes, every step verifies, rollback leaves nothing.
+/// Builds the bundled resizer the first time (minutes; reused while its sources are unchanged).
+#[test]
+fn full_walkthrough_under_transient_faults() {
+    let _g = heavy();
+    let sb = TestSandbox::start();
+    let plan = std::fs::read_to_string(repo_root().join("assets/plans/walkthrough.toml")).unwrap();
+    let w = Work::new(&plan);
+    let p = Proxy::start(ProxyConfig::new(
+        &sb.endpoint,
+        vec![
+            Fault::FailEvery { n: 7, status: 500 },
+            Fault::ThrottleEvery { n: 11 },
+            Fault::ResetEvery { n: 13 },
+        ],
+    ));
+    let t = Instant::now();
+    let o = run(&mut apply_cmd(&sb, &w, &p));
+    let took = t.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let evs = events(&o);
+    assert_eq!(count_event(&evs, "failed"), 0, "{}", stdout(&o));
+    assert_eq!(
+        count_event(&evs, "verified"),
+        LOOP_VERIFIED,
+        "{}",
+        stdout(&o)
+    );
+    let made = leftovers(&sb);
+    assert!(
+        made.contains(&"function redimensionar-foto".to_string()),
+        "{made:?}"
+    );
+    eprintln!(
+        "[measure] walkthrough under transient faults: {} requests, {} answered 500, {} throttled, {} reset, apply took {took:?}",
+        p.requests(),
+        p.count_fate(&Fate::Failed(500)),
+        p.count_fate(&Fate::Throttled),
+        p.count_fate(&Fate::Reset)
+    );
+    drop(p);
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}\n{}", stdout(&r), stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+}
