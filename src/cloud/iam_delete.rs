@@ -49,33 +49,38 @@ impl Cloud {
         )
     }
 
+    /// What hangs off the role is listed and removed all at once (a role already gone is fine).
     pub async fn delete_role(&self, name: &str) -> Result<(), CloudError> {
-        if self.role_exists(name).await?.is_none() {
+        let (attached, profiles) = tokio::join!(
+            self.iam
+                .list_attached_role_policies()
+                .role_name(name)
+                .send(),
+            self.iam
+                .list_instance_profiles_for_role()
+                .role_name(name)
+                .send()
+        );
+        let (Some(attached), Some(profiles)) = (
+            present(attached.map_err(sdk("ListAttachedRolePolicies")))?,
+            present(profiles.map_err(sdk("ListInstanceProfilesForRole")))?,
+        ) else {
             return Ok(());
-        }
-        let attached = self
-            .iam
-            .list_attached_role_policies()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(sdk("ListAttachedRolePolicies"))?;
-        for p in attached.attached_policies() {
-            if let Some(arn) = p.policy_arn() {
-                self.detach_role_policy(name, arn).await?;
-            }
-        }
-        let profiles = self
-            .iam
-            .list_instance_profiles_for_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(sdk("ListInstanceProfilesForRole"))?;
-        for p in profiles.instance_profiles() {
-            self.remove_role_from_profile(p.instance_profile_name(), name)
-                .await?;
-        }
+        };
+        let detach = attached
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn())
+            .map(|arn| self.detach_role_policy(name, arn));
+        let unlink = profiles
+            .instance_profiles()
+            .iter()
+            .map(|p| self.remove_role_from_profile(p.instance_profile_name(), name));
+        let (d, u) = tokio::join!(
+            futures::future::join_all(detach),
+            futures::future::join_all(unlink)
+        );
+        d.into_iter().chain(u).collect::<Result<(), _>>()?;
         gone_ok(
             self.iam
                 .delete_role()
@@ -110,17 +115,21 @@ impl Cloud {
         )
     }
 
+    /// Members out and policies detached all at once (a group already gone is fine).
     pub async fn delete_group(&self, name: &str) -> Result<(), CloudError> {
-        if !self.group_exists(name).await? {
+        let Some((members, policies)) = present(self.group_members_and_policies(name).await)?
+        else {
             return Ok(());
-        }
-        let (members, policies) = self.group_members_and_policies(name).await?;
-        for u in members {
-            self.remove_user_from_group(&u, name).await?;
-        }
-        for arn in policies {
-            self.detach_group_policy(name, &arn).await?;
-        }
+        };
+        let out = members.iter().map(|u| self.remove_user_from_group(u, name));
+        let detach = policies
+            .iter()
+            .map(|arn| self.detach_group_policy(name, arn));
+        let (o, d) = tokio::join!(
+            futures::future::join_all(out),
+            futures::future::join_all(detach)
+        );
+        o.into_iter().chain(d).collect::<Result<(), _>>()?;
         gone_ok(
             self.iam
                 .delete_group()
@@ -159,39 +168,53 @@ impl Cloud {
         )
     }
 
-    /// DeleteUser needs the login profile, keys, memberships and policies gone first.
+    /// DeleteUser needs the login profile, keys, memberships and policies gone first: all are
+    /// listed and removed at once (a user already gone is fine).
     pub async fn delete_user(&self, name: &str) -> Result<(), CloudError> {
-        if !self.user_exists(name).await? {
-            return Ok(());
-        }
-        self.delete_login_profile(name).await?;
-        for k in self.access_keys(name).await? {
-            self.delete_access_key(name, &k.id).await?;
-        }
-        for g in self.user_groups(name).await? {
-            self.remove_user_from_group(name, &g).await?;
-        }
-        for arn in self.user_policies(name).await? {
-            self.detach_user_policy(name, &arn).await?;
-        }
-        let inline = self
-            .iam
-            .list_user_policies()
-            .user_name(name)
-            .send()
-            .await
-            .map_err(sdk("ListUserPolicies"))?;
-        for p in inline.policy_names() {
-            gone_ok(
-                self.iam
-                    .delete_user_policy()
-                    .user_name(name)
-                    .policy_name(p)
-                    .send()
-                    .await
-                    .map_err(sdk("DeleteUserPolicy")),
-            )?;
-        }
+        let keys = async {
+            for k in present(self.access_keys(name).await)?.unwrap_or_default() {
+                self.delete_access_key(name, &k.id).await?;
+            }
+            Ok::<(), CloudError>(())
+        };
+        let groups = async {
+            for g in present(self.user_groups(name).await)?.unwrap_or_default() {
+                self.remove_user_from_group(name, &g).await?;
+            }
+            Ok(())
+        };
+        let attached = async {
+            for arn in present(self.user_policies(name).await)?.unwrap_or_default() {
+                self.detach_user_policy(name, &arn).await?;
+            }
+            Ok(())
+        };
+        let inline = async {
+            let listed = self.iam.list_user_policies().user_name(name).send().await;
+            let Some(inline) = present(listed.map_err(sdk("ListUserPolicies")))? else {
+                return Ok(());
+            };
+            for p in inline.policy_names() {
+                gone_ok(
+                    self.iam
+                        .delete_user_policy()
+                        .user_name(name)
+                        .policy_name(p)
+                        .send()
+                        .await
+                        .map_err(sdk("DeleteUserPolicy")),
+                )?;
+            }
+            Ok(())
+        };
+        let (l, k, g, a, i) = tokio::join!(
+            self.delete_login_profile(name),
+            keys,
+            groups,
+            attached,
+            inline
+        );
+        l.and(k).and(g).and(a).and(i)?;
         gone_ok(
             self.iam
                 .delete_user()
@@ -200,5 +223,14 @@ impl Cloud {
                 .await
                 .map_err(sdk("DeleteUser")),
         )
+    }
+}
+
+/// `Some(answer)`, or `None` when what was asked about no longer exists.
+fn present<T>(r: Result<T, CloudError>) -> Result<Option<T>, CloudError> {
+    match r {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
     }
 }

@@ -33,30 +33,7 @@ pub struct NewFunction<'a> {
 impl Cloud {
     pub async fn function(&self, name: &str) -> Result<Option<FunctionInfo>, CloudError> {
         match self.lambda.get_function().function_name(name).send().await {
-            Ok(o) => {
-                let c = o.configuration();
-                Ok(Some(FunctionInfo {
-                    arn: c
-                        .and_then(|c| c.function_arn())
-                        .unwrap_or_default()
-                        .to_string(),
-                    state: c
-                        .and_then(|c| c.state())
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    runtime: c
-                        .and_then(|c| c.runtime())
-                        .map(|r| r.as_str().to_string())
-                        .unwrap_or_default(),
-                    role: c.and_then(|c| c.role()).unwrap_or_default().to_string(),
-                    env: c
-                        .and_then(|c| c.environment())
-                        .and_then(|e| e.variables())
-                        .cloned()
-                        .unwrap_or_default(),
-                    session_tag: o.tags().and_then(|t| t.get("pasos:session")).cloned(),
-                }))
-            }
+            Ok(o) => Ok(Some(info_of(&o))),
             Err(e) => super::iam::not_found_none(CloudError::from_sdk("GetFunction", e)),
         }
     }
@@ -98,9 +75,14 @@ impl Cloud {
     }
 
     /// Pending → Active, with the SDK's waiter (never a fixed sleep).
-    pub async fn wait_function_active(&self, name: &str) -> Result<(), CloudError> {
+    /// Returns the function as the waiter's last poll saw it (Active), so nothing is read again.
+    pub async fn wait_function_active(
+        &self,
+        name: &str,
+    ) -> Result<Option<FunctionInfo>, CloudError> {
         use aws_sdk_lambda::client::Waiters;
-        self.lambda
+        let last = self
+            .lambda
             .wait_until_function_active_v2()
             .function_name(name)
             .wait(Duration::from_secs(300))
@@ -109,7 +91,7 @@ impl Cloud {
                 op: "FunctionActiveV2",
                 msg: super::error::error_chain(&e),
             })?;
-        Ok(())
+        Ok(last.as_result().ok().map(info_of))
     }
 
     /// Lets S3 invoke the function — SourceArn and SourceAccount both, so no other account's
@@ -203,5 +185,30 @@ impl Cloud {
                 .await
                 .map_err(sdk("DeleteFunction")),
         )
+    }
+}
+
+fn info_of(o: &aws_sdk_lambda::operation::get_function::GetFunctionOutput) -> FunctionInfo {
+    let c = o.configuration();
+    FunctionInfo {
+        arn: c
+            .and_then(|c| c.function_arn())
+            .unwrap_or_default()
+            .to_string(),
+        state: c
+            .and_then(|c| c.state())
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        runtime: c
+            .and_then(|c| c.runtime())
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+        role: c.and_then(|c| c.role()).unwrap_or_default().to_string(),
+        env: c
+            .and_then(|c| c.environment())
+            .and_then(|e| e.variables())
+            .cloned()
+            .unwrap_or_default(),
+        session_tag: o.tags().and_then(|t| t.get("pasos:session")).cloned(),
     }
 }

@@ -3,9 +3,9 @@
 use super::settle::{Rule, settle};
 use super::{Cloud, CloudError, sdk};
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, CreateBucketConfiguration, Event as S3Event, FilterRule,
+    BucketLocationConstraint, CreateBucketConfiguration, Delete, Event as S3Event, FilterRule,
     FilterRuleName, LambdaFunctionConfiguration, NotificationConfiguration,
-    NotificationConfigurationFilter, S3KeyFilter, Tag, Tagging,
+    NotificationConfigurationFilter, ObjectIdentifier, S3KeyFilter, Tag, Tagging,
 };
 
 /// One Lambda rule of a bucket's notification configuration.
@@ -174,15 +174,29 @@ impl Cloud {
             if objs.is_empty() {
                 break;
             }
-            for (key, _) in objs {
+            // One DeleteObjects per thousand keys, not one call per object.
+            for chunk in objs.chunks(1000) {
+                let ids = chunk
+                    .iter()
+                    .filter_map(|(key, _)| ObjectIdentifier::builder().key(key).build().ok())
+                    .collect::<Vec<_>>();
+                let delete = Delete::builder()
+                    .set_objects(Some(ids))
+                    .quiet(true)
+                    .build()
+                    .map_err(|e| CloudError::Other {
+                        op: "DeleteObjects",
+                        msg: e.to_string(),
+                    })?;
                 super::iam::gone_ok(
                     self.s3
-                        .delete_object()
+                        .delete_objects()
                         .bucket(bucket)
-                        .key(&key)
+                        .delete(delete)
                         .send()
                         .await
-                        .map_err(sdk("DeleteObject")),
+                        .map(|_| ())
+                        .map_err(sdk("DeleteObjects")),
                 )?;
             }
         }
@@ -277,21 +291,26 @@ impl Cloud {
         id: &str,
         rule: Option<&LambdaRule>,
     ) -> Result<(), CloudError> {
-        self.merge_notification_settled(bucket, id, rule, &|_| {})
+        self.merge_notification_settled(bucket, id, rule, None, &|_| {})
             .await
     }
 
     /// `merge_notification`, waiting out S3's "Unable to validate the following destination
     /// configurations" while a just-added Lambda permission propagates (read, merge and write again).
+    /// `read` is the configuration the caller has just read, used for the first write (every
+    /// retry reads it again).
     pub async fn merge_notification_settled(
         &self,
         bucket: &str,
         id: &str,
         rule: Option<&LambdaRule>,
+        read: Option<NotificationConfiguration>,
         on_wait: &(dyn Fn(Rule) + Sync),
     ) -> Result<(), CloudError> {
+        let first = std::sync::Mutex::new(read);
         settle(Rule::PermissionForS3, on_wait, || {
-            self.merge_notification_once(bucket, id, rule)
+            let known = first.lock().ok().and_then(|mut f| f.take());
+            self.merge_notification_once(bucket, id, rule, known)
         })
         .await
     }
@@ -301,8 +320,12 @@ impl Cloud {
         bucket: &str,
         id: &str,
         rule: Option<&LambdaRule>,
+        known: Option<NotificationConfiguration>,
     ) -> Result<(), CloudError> {
-        let (_, current) = self.notification(bucket).await?;
+        let current = match known {
+            Some(c) => c,
+            None => self.notification(bucket).await?.1,
+        };
         let mut lambdas: Vec<LambdaFunctionConfiguration> = current
             .lambda_function_configurations()
             .iter()

@@ -285,44 +285,45 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
         true,
     );
     let rest = async {
-        let roles = step(
-            ctx,
-            Step::Role,
-            steps_iam::roles(ctx, plan),
-            !plan.roles.is_empty(),
-            true,
-        );
-        let buckets = step(
-            ctx,
-            Step::BucketLambda,
-            steps_lambda::buckets(ctx, plan),
-            any_s3,
-            true,
-        );
-        // Everything step 3 needs but the role (VPC, groups, type, AMI) is prepared meanwhile.
-        let prepare = run_step(ctx, Step::Ec2, steps_ec2::prepare(ctx, lp), any_ec2, true);
-        let (roles_ok, buckets_ok, prepared) = tokio::join!(roles, buckets, prepare);
-        if !roles_ok {
-            return false;
-        }
-        let ec2 = async {
-            match prepared {
-                Ran::Skipped => true,
-                Ran::Failed => false,
-                Ran::Done(p) => {
-                    step(
-                        ctx,
-                        Step::Ec2,
-                        steps_instance::launch(ctx, lp, &p),
-                        true,
-                        false,
-                    )
-                    .await
-                }
+        // Which step waits for which, no more: a Lambda needs its role to exist (not its policies)
+        // and the bucket; an instance needs the role's instance profile and what step 3 prepared.
+        let (made_tx, made_rx) = tokio::sync::watch::channel(None);
+        let (done_tx, done_rx) = tokio::sync::watch::channel(None);
+        let roles = async {
+            let any = !plan.roles.is_empty();
+            if !any {
+                let _ = made_tx.send(Some(true));
             }
+            let ok = step(
+                ctx,
+                Step::Role,
+                steps_iam::roles(ctx, plan, &made_tx),
+                any,
+                true,
+            )
+            .await;
+            // A step that failed before its roles existed still says so.
+            made_tx.send_if_modified(|v| {
+                let first = v.is_none();
+                if first {
+                    *v = Some(ok);
+                }
+                first
+            });
+            let _ = done_tx.send(Some(ok));
+            ok
         };
         let lambda = async {
+            let buckets_ok = step(
+                ctx,
+                Step::BucketLambda,
+                steps_lambda::buckets(ctx, plan),
+                any_s3,
+                true,
+            )
+            .await;
             buckets_ok
+                && ready(made_rx).await
                 && step(
                     ctx,
                     Step::BucketLambda,
@@ -332,8 +333,28 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
                 )
                 .await
         };
-        let (e, l) = tokio::join!(ec2, lambda);
-        buckets_ok && e && l
+        let ec2 = async {
+            // Everything step 3 needs but the role (VPC, groups, type, AMI) is prepared meanwhile.
+            let prepared =
+                run_step(ctx, Step::Ec2, steps_ec2::prepare(ctx, lp), any_ec2, true).await;
+            match prepared {
+                Ran::Skipped => true,
+                Ran::Failed => false,
+                Ran::Done(p) => {
+                    ready(done_rx).await
+                        && step(
+                            ctx,
+                            Step::Ec2,
+                            steps_instance::launch(ctx, lp, &p),
+                            true,
+                            false,
+                        )
+                        .await
+                }
+            }
+        };
+        let (r, l, e) = tokio::join!(roles, lambda, ec2);
+        r && l && e
     };
     let (users_ok, rest_ok) = tokio::join!(users, rest);
     let ok = users_ok && rest_ok;
@@ -346,6 +367,15 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
         deleted: 0,
     });
     ok
+}
+
+/// Waits until another step says whether what this one needs is there.
+async fn ready(mut rx: tokio::sync::watch::Receiver<Option<bool>>) -> bool {
+    match rx.wait_for(Option::is_some).await {
+        Ok(v) => v.unwrap_or(false),
+        // The sender went away without a word: the step it belongs to did not finish.
+        Err(_) => false,
+    }
 }
 
 /// How a step went: not needed by the plan, done (with what it produced), or failed (reported).

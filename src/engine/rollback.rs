@@ -71,80 +71,21 @@ pub async fn rollback(
         step: Step::Rollback,
         title: Step::Rollback.title(),
     });
-    let mut ok = true;
-    let mut done = 0;
-    for res in chosen {
-        let _ = tx.send(Event::ApiCall {
-            service: "rollback".into(),
-            operation: "Delete".into(),
-            target: res.key(),
-        });
-        let outcome = match owned(cloud, &res, &session).await {
-            Ok(Owner::Ours) => with_retries(|| delete(cloud, &res, &session, tx))
-                .await
-                .map_err(Undone::from),
-            Ok(Owner::Gone) => Ok(()),
-            Ok(Owner::Theirs(why)) => Err(Theirs(why)),
-            Err(e) => Err(e),
-        };
-        // What is not pasos's is left alone, and forgotten: pasos's own is gone, and a journal
-        // entry nothing can ever delete would fail every rollback after this one.
-        let theirs = outcome.as_ref().err().and_then(|e| e.theirs()).cloned();
-        if outcome.is_ok() || theirs.is_some() {
-            // The deletion is only done once it is journaled: without the record, stop here
-            // (the next rollback finds the resource gone and records it then).
-            let written = journal
-                .lock()
-                .map_err(|_| Text::fixed("diario bloqueado", "journal lock poisoned"))
-                .and_then(|mut j| {
-                    j.deleted(&res).map_err(|e| {
-                        let e = e.to_string();
-                        tr!(es: "no se pudo escribir el diario: {e}", en: "could not write the journal: {e}")
-                    })
-                });
-            if let Err(error) = written {
-                let _ = tx.send(Event::Failed {
-                    step: Step::Rollback,
-                    error: error.join(
-                        "",
-                        &Text::fixed(
-                            ": deshacer se detiene aquí; vuelve a ejecutarlo",
-                            ": rollback stops here; run it again",
-                        ),
-                    ),
-                });
-                ok = false;
-                break;
-            }
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let plan = lanes(chosen);
+    let verdicts = Verdicts::default();
+    let run =
+        |lanes: Vec<Vec<Res>>| run_lanes(cloud, &journal, tx, &session, &stop, &verdicts, lanes);
+    // Users and groups go beside everything; the roles wait for the Lambda and the instance.
+    let ((ok_u, done_u), (ok_c, done_c)) = tokio::join!(run(plan.beside), async {
+        let (ok, done) = run(plan.first).await;
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            return (false, done);
         }
-        match (outcome, theirs) {
-            (Ok(()), _) => {
-                done += 1;
-                if let Res::AccessKey { id: Some(id), .. } = &res {
-                    forget_profile(id, tx);
-                }
-                let _ = tx.send(Event::Deleted { resource: res });
-            }
-            (Err(_), Some(why)) => {
-                ok = false;
-                let _ = tx.send(Event::Failed {
-                    step: Step::Rollback,
-                    error: super::owner::refusal(&res, &why).join(
-                        "",
-                        &Text::fixed("; se quitó del diario", "; it was removed from the journal"),
-                    ),
-                });
-            }
-            (Err(error), None) => {
-                ok = false;
-                let label = Text::same(format!("{}: ", res.key()));
-                let _ = tx.send(Event::Failed {
-                    step: Step::Rollback,
-                    error: label.join("", &error.text()),
-                });
-            }
-        }
-    }
+        let (ok_r, done_r) = run(plan.then).await;
+        (ok && ok_r, done + done_r)
+    });
+    let (ok, done) = (ok_u && ok_c, done_u + done_c);
     let _ = tx.send(Event::Done {
         ok,
         created: 0,
@@ -153,6 +94,189 @@ pub async fn rollback(
         failed: usize::from(!ok),
     });
     Ok(ok)
+}
+
+/// The selection (in rank order) as lanes. A lane is deleted one resource at a time, in rank
+/// order; lanes run side by side where nothing in one waits for another.
+#[derive(Debug, Default)]
+pub struct Lanes {
+    /// Users with their keys, console access and memberships, then groups: beside everything.
+    pub beside: Vec<Vec<Res>>,
+    /// The Lambda with its trigger and bucket, and the instance with its group and key pair.
+    pub first: Vec<Vec<Res>>,
+    /// Each role with its policies and instance profile, once the function and the instance that
+    /// used them are gone.
+    pub then: Vec<Vec<Res>>,
+}
+
+pub fn lanes(chosen: Vec<Res>) -> Lanes {
+    use std::collections::BTreeMap;
+    let mut by: [BTreeMap<String, Vec<Res>>; 3] = Default::default();
+    for res in chosen {
+        let (which, lane) = match &res {
+            Res::AccessKey { .. }
+            | Res::LoginProfile { .. }
+            | Res::Membership { .. }
+            | Res::UserPolicy { .. }
+            | Res::User { .. }
+            | Res::GroupPolicy { .. }
+            | Res::Group { .. } => (0, "iam-users".to_string()),
+            Res::Notification { .. }
+            | Res::Permission { .. }
+            | Res::Function { .. }
+            | Res::Bucket { .. } => (1, "lambda-s3".to_string()),
+            Res::Instance { .. } | Res::KeyPair { .. } | Res::SecurityGroup { .. } => {
+                (1, "ec2".to_string())
+            }
+            Res::ProfileRole { role, .. } | Res::RolePolicy { role, .. } => {
+                (2, format!("role:{role}"))
+            }
+            Res::InstanceProfile { name } | Res::Role { name } => (2, format!("role:{name}")),
+        };
+        by[which].entry(lane).or_default().push(res);
+    }
+    let [beside, first, then] = by.map(|m| m.into_values().collect());
+    Lanes {
+        beside,
+        first,
+        then,
+    }
+}
+
+/// Ownership verdicts read in this rollback, by the key of the resource whose tag decides: a
+/// role's policies, its profile link and the role itself are judged by one read of the role.
+/// Only "ours" is remembered; anything else is read again.
+type Verdicts = Mutex<std::collections::HashMap<String, Owner>>;
+
+/// Runs lanes side by side; returns whether all went and how many were deleted. Within a lane,
+/// resources of the same rank (a user's keys, console access and memberships; a role's policies)
+/// go together.
+async fn run_lanes(
+    cloud: &Cloud,
+    journal: &Mutex<Journal>,
+    tx: &Events,
+    session: &str,
+    stop: &std::sync::atomic::AtomicBool,
+    verdicts: &Verdicts,
+    lanes: Vec<Vec<Res>>,
+) -> (bool, usize) {
+    use std::sync::atomic::Ordering::SeqCst;
+    let runs = lanes.into_iter().map(|lane| async move {
+        let (mut ok, mut done) = (true, 0);
+        for group in lane.chunk_by(|a, b| a.delete_rank() == b.delete_rank()) {
+            if stop.load(SeqCst) {
+                return (false, done);
+            }
+            let all = group
+                .iter()
+                .map(|res| one(cloud, journal, tx, session, verdicts, res.clone()));
+            for gone in futures::future::join_all(all).await {
+                match gone {
+                    Gone::Deleted => done += 1,
+                    Gone::NotDeleted => ok = false,
+                    Gone::Stop => stop.store(true, SeqCst),
+                }
+            }
+            if stop.load(SeqCst) {
+                return (false, done);
+            }
+        }
+        (ok, done)
+    });
+    futures::future::join_all(runs)
+        .await
+        .into_iter()
+        .fold((true, 0), |(ok, done), (o, d)| (ok && o, done + d))
+}
+
+/// How one deletion ended.
+enum Gone {
+    Deleted,
+    /// Failed, or refused as someone else's: reported; the others go on.
+    NotDeleted,
+    /// Its `deleted` record could not be written: the whole rollback stops (reported).
+    Stop,
+}
+
+/// Deletes one resource the journaled way: ownership first, the deletion with bounded retries,
+/// then the `deleted` record, then the event.
+async fn one(
+    cloud: &Cloud,
+    journal: &Mutex<Journal>,
+    tx: &Events,
+    session: &str,
+    verdicts: &Verdicts,
+    res: Res,
+) -> Gone {
+    let _ = tx.send(Event::ApiCall {
+        service: "rollback".into(),
+        operation: "Delete".into(),
+        target: res.key(),
+    });
+    let outcome = match owned(cloud, &res, session, verdicts).await {
+        Ok(Owner::Ours) => with_retries(|| delete(cloud, &res, session, tx))
+            .await
+            .map_err(Undone::from),
+        Ok(Owner::Gone) => Ok(()),
+        Ok(Owner::Theirs(why)) => Err(Theirs(why)),
+        Err(e) => Err(e),
+    };
+    // What is not pasos's is left alone, and forgotten: pasos's own is gone, and a journal
+    // entry nothing can ever delete would fail every rollback after this one.
+    let theirs = outcome.as_ref().err().and_then(|e| e.theirs()).cloned();
+    if outcome.is_ok() || theirs.is_some() {
+        // The deletion is only done once it is journaled: without the record, stop here
+        // (the next rollback finds the resource gone and records it then).
+        let written = journal
+            .lock()
+            .map_err(|_| Text::fixed("diario bloqueado", "journal lock poisoned"))
+            .and_then(|mut j| {
+                j.deleted(&res).map_err(|e| {
+                    let e = e.to_string();
+                    tr!(es: "no se pudo escribir el diario: {e}", en: "could not write the journal: {e}")
+                })
+            });
+        if let Err(error) = written {
+            let _ = tx.send(Event::Failed {
+                step: Step::Rollback,
+                error: error.join(
+                    "",
+                    &Text::fixed(
+                        ": deshacer se detiene aquí; vuelve a ejecutarlo",
+                        ": rollback stops here; run it again",
+                    ),
+                ),
+            });
+            return Gone::Stop;
+        }
+    }
+    match (outcome, theirs) {
+        (Ok(()), _) => {
+            if let Res::AccessKey { id: Some(id), .. } = &res {
+                forget_profile(id, tx);
+            }
+            let _ = tx.send(Event::Deleted { resource: res });
+            Gone::Deleted
+        }
+        (Err(_), Some(why)) => {
+            let _ = tx.send(Event::Failed {
+                step: Step::Rollback,
+                error: super::owner::refusal(&res, &why).join(
+                    "",
+                    &Text::fixed("; se quitó del diario", "; it was removed from the journal"),
+                ),
+            });
+            Gone::NotDeleted
+        }
+        (Err(error), None) => {
+            let label = Text::same(format!("{}: ", res.key()));
+            let _ = tx.send(Event::Failed {
+                step: Step::Rollback,
+                error: label.join("", &error.text()),
+            });
+            Gone::NotDeleted
+        }
+    }
 }
 
 /// Why one deletion did not happen.
@@ -184,10 +308,50 @@ impl Undone {
 
 /// Whose the resource is, before anything is deleted. Security groups and instances without a
 /// journaled id are looked up by name *and* session tag by `delete` itself: never someone else's.
-async fn owned(cloud: &Cloud, res: &Res, session: &str) -> Result<Owner, Undone> {
+async fn owned(
+    cloud: &Cloud,
+    res: &Res,
+    session: &str,
+    verdicts: &Verdicts,
+) -> Result<Owner, Undone> {
+    if let Res::SecurityGroup { id: None, .. } | Res::Instance { id: None, .. } = res {
+        return Ok(Owner::Ours);
+    }
+    let judge = judged_by(res);
+    let key = judge.key();
+    if verdicts
+        .lock()
+        .is_ok_and(|v| v.get(&key) == Some(&Owner::Ours))
+    {
+        return Ok(Owner::Ours);
+    }
+    let verdict = super::owner::owner(cloud, &judge, session).await?;
+    if verdict == Owner::Ours
+        && let Ok(mut v) = verdicts.lock()
+    {
+        v.insert(key, Owner::Ours);
+    }
+    Ok(verdict)
+}
+
+/// The resource whose tag decides whose `res` is (what it hangs off, as `owner::owner` judges it).
+fn judged_by(res: &Res) -> Res {
     match res {
-        Res::SecurityGroup { id: None, .. } | Res::Instance { id: None, .. } => Ok(Owner::Ours),
-        _ => Ok(super::owner::owner(cloud, res, session).await?),
+        Res::RolePolicy { role, .. } => Res::Role { name: role.clone() },
+        Res::ProfileRole { profile, .. } => Res::InstanceProfile {
+            name: profile.clone(),
+        },
+        Res::GroupPolicy { group, .. } => Res::Group {
+            name: group.clone(),
+        },
+        Res::UserPolicy { user, .. }
+        | Res::LoginProfile { user }
+        | Res::AccessKey { user, .. }
+        | Res::Membership { user, .. } => Res::User { name: user.clone() },
+        Res::Permission { function, .. } => Res::Function {
+            name: function.clone(),
+        },
+        other => other.clone(),
     }
 }
 
@@ -238,123 +402,10 @@ where
         .unwrap_or_else(|| Text::fixed("reintentos agotados", "retries exhausted")))
 }
 
-async fn delete(
-    cloud: &Cloud,
-    res: &Res,
-    session: &str,
-    tx: &Events,
-) -> Result<(), crate::cloud::CloudError> {
-    match res {
-        Res::Notification { bucket, id } => {
-            match cloud.merge_notification(bucket, id, None).await {
-                Err(e) if e.is_not_found() => Ok(()),
-                r => r,
-            }
-        }
-        Res::Permission {
-            function,
-            statement_id,
-        } => cloud.remove_permission(function, statement_id).await,
-        Res::Function { name } => {
-            cloud.delete_function(name).await?;
-            cloud.delete_function_logs(name).await
-        }
-        Res::Instance { name, id } => {
-            // The journaled id, plus any instance of that name with our session tag: one launched
-            // by a retry whose first answer was lost is found this way.
-            let mut ids: Vec<String> = cloud
-                .find_instances(name)
-                .await?
-                .into_iter()
-                .filter(|i| i.session_tag.as_deref() == Some(session))
-                .map(|i| i.id)
-                .collect();
-            if let Some(id) = id
-                && !ids.contains(id)
-            {
-                ids.push(id.clone());
-            }
-            for id in ids {
-                let _ = tx.send(Event::Waiting { what: tr!(es: "terminando {id} y esperando a que termine", en: "terminating {id} and waiting until it is gone") });
-                cloud.terminate_and_wait(&id).await?;
-            }
-            Ok(())
-        }
-        Res::KeyPair { name } => cloud.delete_key_pair(name).await,
-        Res::SecurityGroup { name, id } => {
-            let id = match id {
-                Some(id) => Some(id.clone()),
-                None => match cloud.default_vpc().await? {
-                    Some(vpc) => cloud
-                        .find_security_group(name, &vpc)
-                        .await?
-                        .filter(|(_, s)| s.as_deref() == Some(session))
-                        .map(|(id, _)| id),
-                    None => None,
-                },
-            };
-            match id {
-                Some(id) => cloud.delete_security_group(&id).await,
-                None => Ok(()),
-            }
-        }
-        Res::Bucket { name } => cloud.empty_and_delete_bucket(name).await,
-        Res::AccessKey { user, id } => match id {
-            Some(id) => cloud.delete_access_key(user, id).await,
-            // The answer never came: every key of a user pasos created is pasos's.
-            None => match cloud.access_keys(user).await {
-                Ok(keys) => {
-                    for k in keys {
-                        cloud.delete_access_key(user, &k.id).await?;
-                    }
-                    Ok(())
-                }
-                Err(e) if e.is_not_found() => Ok(()),
-                Err(e) => Err(e),
-            },
-        },
-        Res::LoginProfile { user } => cloud.delete_login_profile(user).await,
-        Res::Membership { user, group } => cloud.remove_user_from_group(user, group).await,
-        Res::UserPolicy { user, arn } => cloud.detach_user_policy(user, arn).await,
-        Res::User { name } => cloud.delete_user(name).await,
-        Res::GroupPolicy { group, arn } => cloud.detach_group_policy(group, arn).await,
-        Res::Group { name } => cloud.delete_group(name).await,
-        Res::ProfileRole { profile, role } => cloud.remove_role_from_profile(profile, role).await,
-        Res::InstanceProfile { name } => cloud.delete_instance_profile(name).await,
-        Res::RolePolicy { role, arn } => cloud.detach_role_policy(role, arn).await,
-        Res::Role { name } => cloud.delete_role(name).await,
-    }
-}
-
-/// Whether a journaled resource still exists (`None` when that cannot be told cheaply).
-pub async fn exists(cloud: &Cloud, res: &Res, session: &str) -> Option<bool> {
-    let r = match res {
-        Res::Role { name } => cloud.role_exists(name).await.map(|o| o.is_some()),
-        Res::InstanceProfile { name } => cloud
-            .instance_profile_roles(name)
-            .await
-            .map(|o| o.is_some()),
-        Res::Group { name } => cloud.group_exists(name).await,
-        Res::User { name } => cloud.user_exists(name).await,
-        Res::LoginProfile { user } => cloud.login_profile(user).await.map(|o| o.is_some()),
-        Res::AccessKey { user, id: Some(id) } => cloud
-            .access_keys(user)
-            .await
-            .map(|k| k.iter().any(|k| &k.id == id)),
-        Res::Bucket { name } => cloud.bucket_owner(name).await.map(|o| o == Some(true)),
-        Res::Function { name } => cloud.function(name).await.map(|o| o.is_some()),
-        Res::Instance { id: Some(id), .. } => cloud
-            .describe_instance(id)
-            .await
-            .map(|o| o.is_some_and(|i| i.state != "terminated")),
-        Res::Instance { name, id: None } => cloud
-            .find_instances(name)
-            .await
-            .map(|v| v.iter().any(|i| i.session_tag.as_deref() == Some(session))),
-        _ => return None,
-    };
-    r.ok()
-}
+#[path = "rollback_calls.rs"]
+mod calls;
+use calls::delete;
+pub use calls::exists;
 
 #[cfg(test)]
 #[path = "rollback_tests.rs"]

@@ -73,3 +73,60 @@ fn only_takes_dependents() {
     assert_eq!(keys, ["permission:f:s", "function:f"]);
     assert!(selection(&live(), Some("role:nope")).is_err());
 }
+
+#[test]
+fn lanes_run_side_by_side_and_roles_come_last() {
+    let chosen = selection(&live(), None).unwrap();
+    let plan = lanes(chosen.clone());
+    let all: Vec<&Vec<Res>> = plan
+        .beside
+        .iter()
+        .chain(&plan.first)
+        .chain(&plan.then)
+        .collect();
+    // Every resource once, and each lane keeps rank order.
+    assert_eq!(all.iter().map(|l| l.len()).sum::<usize>(), chosen.len());
+    for lane in &all {
+        assert!(
+            lane.windows(2)
+                .all(|w| w[0].delete_rank() >= w[1].delete_rank()),
+            "{lane:?}"
+        );
+    }
+    // The trigger goes before the function and the bucket, in the same lane.
+    let s3 = plan
+        .first
+        .iter()
+        .find(|l| l.iter().any(|r| matches!(r, Res::Bucket { .. })))
+        .unwrap();
+    assert!(matches!(s3[0], Res::Notification { .. }));
+    assert!(matches!(s3.last().unwrap(), Res::Bucket { .. }));
+    // Users beside everything; roles only after the function and the instance.
+    assert!(
+        plan.beside
+            .iter()
+            .flatten()
+            .any(|r| matches!(r, Res::User { .. }))
+    );
+    let is_role = |r: &Res| {
+        matches!(
+            r,
+            Res::Role { .. }
+                | Res::RolePolicy { .. }
+                | Res::InstanceProfile { .. }
+                | Res::ProfileRole { .. }
+        )
+    };
+    assert!(
+        plan.beside
+            .iter()
+            .chain(&plan.first)
+            .flatten()
+            .all(|r| !is_role(r))
+    );
+    let role_lane = &plan.then[0];
+    assert!(
+        matches!(role_lane.last().unwrap(), Res::Role { .. }),
+        "{role_lane:?}"
+    );
+}

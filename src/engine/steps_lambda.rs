@@ -117,31 +117,38 @@ pub fn rule_id(function: &str, i: usize) -> String {
 
 async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
     let name = &l.name;
+    // The role's ARN and whether the function exists, asked together.
     ctx.api("iam", "GetRole", &l.role);
-    let role_arn = ctx
-        .cloud
-        .iam
-        .get_role()
-        .role_name(&l.role)
-        .send()
-        .await
-        .map_err(|e| ce(crate::cloud::CloudError::from_sdk("GetRole", e)))?
-        .role()
-        .map(|r| r.arn().to_string())
-        .unwrap_or_default();
     ctx.api("lambda", "GetFunction", name);
-    let existing = ctx.cloud.function(name).await.map_err(ce)?;
+    let role = async {
+        ctx.cloud
+            .iam
+            .get_role()
+            .role_name(&l.role)
+            .send()
+            .await
+            .map_err(|e| ce(crate::cloud::CloudError::from_sdk("GetRole", e)))
+            .map(|o| o.role().map(|r| r.arn().to_string()).unwrap_or_default())
+    };
+    let code = async {
+        if l.code == "bundled:resizer" {
+            ctx.emit(Event::Waiting { what: tr!(es: "esperando el zip de la Lambda (se compila en segundo plano; el progreso está en la pantalla de bienvenida y en la de Lambda)", en: "waiting for the Lambda's zip (it builds in the background; its progress is on the welcome and Lambda screens)") });
+            let provider = ctx.resizer_zip.clone();
+            tokio::task::spawn_blocking(move || provider())
+                .await
+                .map_err(|e| crate::i18n::Text::same(e.to_string()))?
+        } else {
+            // The path passed the plan's rules; still a regular file, read with a bound.
+            crate::plan::files::read_regular(&base.join(&l.code), crate::resizer_pkg::ZIP_MAX)
+        }
+    };
+    let (role_arn, existing) = tokio::join!(role, ctx.cloud.function(name));
+    let (role_arn, existing) = (role_arn?, existing.map_err(ce)?);
+    // The code is only needed (and only packaged) to create the function.
     let zip = if existing.is_some() {
         Vec::new()
-    } else if l.code == "bundled:resizer" {
-        ctx.emit(Event::Waiting { what: tr!(es: "empaquetando el redimensionador (la primera vez compila)", en: "packaging the resizer (compiles the first time)") });
-        let provider = ctx.resizer_zip.clone();
-        tokio::task::spawn_blocking(move || provider())
-            .await
-            .map_err(|e| crate::i18n::Text::same(e.to_string()))??
     } else {
-        // The path passed the plan's rules; still a regular file, read with a bound.
-        crate::plan::files::read_regular(&base.join(&l.code), crate::resizer_pkg::ZIP_MAX)?
+        code.await?
     };
     ctx.api("lambda", "CreateFunction", name);
     ctx.ensure(
@@ -172,17 +179,21 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
     .await?;
     ctx.emit(Event::Waiting { what: tr!(es: "esperando a que {name} pase de Pending a Active", en: "waiting for {name} to go from Pending to Active") });
     ctx.api("lambda", "GetFunction", name);
-    ctx.cloud.wait_function_active(name).await.map_err(ce)?;
-    let info = ctx
-        .cloud
-        .function(name)
-        .await
-        .map_err(ce)?
-        .ok_or_else(|| tr!(es: "{name} desapareció", en: "{name} vanished"))?;
+    let info = match ctx.cloud.wait_function_active(name).await.map_err(ce)? {
+        Some(info) => info,
+        None => ctx
+            .cloud
+            .function(name)
+            .await
+            .map_err(ce)?
+            .ok_or_else(|| tr!(es: "{name} desapareció", en: "{name} vanished"))?,
+    };
+    // A function made just now has no permissions yet: nothing to read before adding one.
+    let fresh = existing.is_none();
     let mut recursion = false;
     for (i, t) in l.triggers.iter().enumerate() {
         recursion |= t.allow_recursion;
-        trigger(ctx, l, t, &rule_id(name, i), &info.arn).await?;
+        trigger(ctx, l, t, &rule_id(name, i), &info.arn, fresh).await?;
     }
     if recursion {
         ctx.api("lambda", "PutFunctionRecursionConfig", name);
@@ -237,10 +248,11 @@ async fn trigger(
     t: &crate::plan::Trigger,
     id: &str,
     function_arn: &str,
+    fresh: bool,
 ) -> R<()> {
     let bucket = &t.bucket;
     ctx.api("s3", "GetBucketNotificationConfiguration", bucket);
-    let (rules, _) = ctx.cloud.notification(bucket).await.map_err(ce)?;
+    let (rules, current) = ctx.cloud.notification(bucket).await.map_err(ce)?;
     // Real S3 refuses overlapping rules ("ambiguously defined"); the sandbox accepts them. Say so first.
     let ours = loopcheck::Trigger {
         bucket: bucket.clone(),
@@ -270,12 +282,13 @@ async fn trigger(
         statement_id: sid.clone(),
     };
     ctx.api("lambda", "AddPermission", &sid);
-    let has = ctx
-        .cloud
-        .permission_ids(&l.name)
-        .await
-        .map_err(ce)?
-        .contains(&sid);
+    let has = !fresh
+        && ctx
+            .cloud
+            .permission_ids(&l.name)
+            .await
+            .map_err(ce)?
+            .contains(&sid);
     ctx.ensure(Step::BucketLambda, perm.clone(), has, async {
         ctx.cloud
             .allow_s3(&l.name, &sid, bucket, &ctx.account)
@@ -298,7 +311,7 @@ async fn trigger(
     };
     ctx.ensure(Step::BucketLambda, note.clone(), present, async {
         ctx.cloud
-            .merge_notification_settled(bucket, id, Some(&rule), &|r| {
+            .merge_notification_settled(bucket, id, Some(&rule), Some(current), &|r| {
                 ctx.emit(Event::Waiting { what: r.waiting() })
             })
             .await?;
