@@ -77,24 +77,10 @@ impl Settings {
     }
 }
 
-/// The build of the bundled resizer that runs where the functions run: a process on this machine
-/// for the local sandbox, `provided.al2023` for AWS and any other endpoint. `PASOS_RESIZER_BUILD=
-/// sandbox|aws` overrides it (an emulator started by hand that runs functions as local processes,
-/// as the sandbox does, only needs the quick build).
-pub fn resizer_flavor(sandbox: bool) -> crate::resizer_pkg::Flavor {
-    use crate::resizer_pkg::Flavor;
-    match std::env::var("PASOS_RESIZER_BUILD").as_deref() {
-        Ok("sandbox") => Flavor::Sandbox,
-        Ok("aws") => Flavor::Aws,
-        _ if sandbox => Flavor::Sandbox,
-        _ => Flavor::Aws,
-    }
-}
-
 /// The bundled resizer's zip, built (or reused) by `package-resizer`'s code.
 pub fn resizer_provider(state_dir: PathBuf, sandbox: bool) -> engine::ZipProvider {
     Arc::new(move || {
-        let flavor = resizer_flavor(sandbox);
+        let flavor = crate::resizer_pkg::flavor_for(sandbox);
         let path = crate::resizer_pkg::package(&state_dir, flavor, "x86_64", None, &mut |p| {
             tracing::info!("{}", p.line(Lang::En))
         })?;

@@ -360,7 +360,7 @@ pub async fn package_resizer(ctx: &Ctx, a: PackageArgs) -> u8 {
     let state = ctx.state_dir.clone();
     let out = a.out.clone();
     // `--sandbox package-resizer` builds the sandbox's quick copy; otherwise the one for AWS.
-    let flavor = crate::session::resizer_flavor(ctx.settings.sandbox);
+    let flavor = crate::resizer_pkg::flavor_for(ctx.settings.sandbox);
     let lang = ctx.lang;
     let r = tokio::task::spawn_blocking(move || {
         crate::resizer_pkg::package(&state, flavor, arch, out.as_deref(), &mut |p| {

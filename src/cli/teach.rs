@@ -60,7 +60,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> u8 {
         Ok(lp) => lp,
         Err(code) => return code,
     };
-    let flavor = crate::session::resizer_flavor(ctx.settings.sandbox);
+    let flavor = crate::resizer_pkg::flavor_for(ctx.settings.sandbox);
     let zip = if lp.plan.lambdas.iter().any(|l| l.code == "bundled:resizer") {
         match crate::resizer_pkg::zip_path(&ctx.state_dir, flavor, "x86_64") {
             Ok(z) => {

@@ -188,11 +188,24 @@ pub fn package(
     }
 }
 
+/// The build of the bundled resizer that runs where the functions run: a process on this machine
+/// for the local sandbox, `provided.al2023` for AWS and any other endpoint. `PASOS_RESIZER_BUILD=
+/// sandbox|aws` overrides it (an emulator started by hand that runs functions as local processes,
+/// as the sandbox does, only needs the quick build).
+pub fn flavor_for(sandbox: bool) -> Flavor {
+    match std::env::var("PASOS_RESIZER_BUILD").as_deref() {
+        Ok("sandbox") => Flavor::Sandbox,
+        Ok("aws") => Flavor::Aws,
+        _ if sandbox => Flavor::Sandbox,
+        _ => Flavor::Aws,
+    }
+}
+
 /// The resizer binary this machine last built, if any (the wizard runs its `preview` command to
 /// show photos): the flavor in use first, then the other one.
 pub fn local_bootstrap(sandbox: bool) -> Option<PathBuf> {
     let src = source::locate(&crate::paths::data_dir()).ok()?;
-    let first = crate::session::resizer_flavor(sandbox);
+    let first = flavor_for(sandbox);
     let other = match first {
         Flavor::Sandbox => Flavor::Aws,
         Flavor::Aws => Flavor::Sandbox,

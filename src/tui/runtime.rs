@@ -186,7 +186,7 @@ fn package_in_background(tx: Tx, state_dir: PathBuf, sandbox: bool) {
         });
     }
     tokio::task::spawn_blocking(move || {
-        let flavor = crate::session::resizer_flavor(sandbox);
+        let flavor = crate::resizer_pkg::flavor_for(sandbox);
         let r = crate::resizer_pkg::package(&state_dir, flavor, "x86_64", None, &mut |p| {
             tracing::info!("{}", p.line(crate::i18n::Lang::En));
             if let Ok(mut g) = last.lock() {
