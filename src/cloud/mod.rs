@@ -9,6 +9,7 @@ pub mod freetier;
 pub mod iam;
 pub mod iam_delete;
 pub mod iam_sim;
+pub mod iam_users;
 pub mod instances;
 pub mod lambda;
 pub mod logs;

@@ -8,6 +8,7 @@ pub mod journal;
 mod keep;
 mod owner;
 pub mod preflight;
+pub mod resource;
 pub mod rollback;
 pub mod secrets;
 mod steps_ec2;
