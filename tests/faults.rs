@@ -18,17 +18,8 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use support::*;
-
-/// The sandboxes are heavy (a Python emulator each) and the machine has two cores: the tests that
-/// drive a whole apply take turns, so their timings mean something.
-static HEAVY: Mutex<()> = Mutex::new(());
-
-fn heavy() -> std::sync::MutexGuard<'static, ()> {
-    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// The walkthrough without the Lambda (no resizer build needed): two roles, a group, a user with
 /// console access and one key, a security group, an instance with user data, a bucket.
@@ -306,6 +297,70 @@ fn clean_points(
         between();
     }
     stable_points(&logs[0], &logs[1])
+}
+
+/// The stable points of a clean apply of the loop plan (two clean runs on a sandbox of their own).
+fn apply_points() -> (Vec<(String, u64)>, usize) {
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    clean_points(
+        &sb,
+        |p| apply_cmd(&sb, &w, p),
+        || {
+            assert_eq!(rollback(&sb, &w).status.code(), Some(0));
+            fresh(&sb, &w);
+        },
+    )
+}
+
+/// The stable points of a clean rollback of the loop plan.
+fn rollback_points() -> (Vec<(String, u64)>, usize) {
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    apply_direct(&sb, &w);
+    clean_points(
+        &sb,
+        |p| rollback_via(&sb, &w, p),
+        || {
+            assert!(leftovers(&sb).is_empty());
+            fresh(&sb, &w);
+            apply_direct(&sb, &w);
+        },
+    )
+}
+
+/// Lanes of the fault loops: each point is independent (a fresh sandbox state per point), and
+/// each iteration mostly waits (SDK backoff after a lost answer, process starts), so the points
+/// are dealt round-robin to lanes that each own a sandbox and a work dir, and run side by side.
+/// `prepare` readies a lane's sandbox before its first point; `each` returns its failures.
+const LANES: usize = 3;
+
+fn in_lanes(
+    points: &(Vec<(String, u64)>, usize),
+    prepare: impl Fn(&TestSandbox, &Work) + Sync,
+    each: impl Fn(&TestSandbox, &Work, &str, u64) -> Vec<String> + Sync,
+) -> Vec<String> {
+    let (prepare, each) = (&prepare, &each);
+    std::thread::scope(|s| {
+        let lanes: Vec<_> = (0..LANES)
+            .map(|lane| {
+                s.spawn(move || {
+                    let sb = TestSandbox::start();
+                    let w = Work::new(&loop_plan());
+                    prepare(&sb, &w);
+                    let mut failures = Vec::new();
+                    for (what, nth) in points.0.iter().skip(lane).step_by(LANES) {
+                        failures.extend(each(&sb, &w, what, *nth));
+                    }
+                    failures
+                })
+            })
+            .collect();
+        lanes
+            .into_iter()
+            .flat_map(|l| l.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 #[path = "faults/loops.rs"]

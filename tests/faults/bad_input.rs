@@ -44,7 +44,6 @@ fn assert_bad_input(o: &Output, codes: &[i32], says: &str) {
 /// panic, and nothing created.
 #[test]
 fn bad_inputs_get_one_clear_message_and_create_nothing() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(REDUCED_PLAN);
 
@@ -154,7 +153,6 @@ max_height = 1024
 /// created — `/dev/zero` used to hang pasos, `../credentials` used to be uploaded as user data.
 #[test]
 fn hostile_plan_paths_are_refused_before_anything_is_read() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(REDUCED_PLAN);
     std::fs::write(

@@ -7,7 +7,6 @@ use super::*;
 /// nothing; once the first is gone the lock is free again (also after kill -9).
 #[test]
 fn a_second_process_on_the_same_journal_is_refused_clearly() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(REDUCED_PLAN);
     let p = Proxy::start(ProxyConfig::new(&sb.endpoint, vec![Fault::Latency(400)]));
@@ -49,7 +48,6 @@ fn a_second_process_on_the_same_journal_is_refused_clearly() {
 /// status and rollback still work from everything before it.
 #[test]
 fn a_torn_last_journal_line_is_tolerated_and_rollback_still_works() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(REDUCED_PLAN);
     let o = run(sb
@@ -152,7 +150,6 @@ fn assert_journal_whole(sb: &TestSandbox) {
 /// journal keeps only whole records, and rollback from it leaves nothing.
 #[test]
 fn apply_on_a_full_disk_fails_cleanly_and_rollback_leaves_nothing() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(REDUCED_PLAN);
     let mut c = sb.pasos();
@@ -180,7 +177,6 @@ fn apply_on_a_full_disk_fails_cleanly_and_rollback_leaves_nothing() {
 /// write (saying so), the journal stays whole, and running it again finishes the job.
 #[test]
 fn rollback_stops_when_its_record_cannot_be_written_and_a_second_run_finishes() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(REDUCED_PLAN);
     let o = run(sb

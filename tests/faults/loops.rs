@@ -5,7 +5,6 @@ use super::*;
 
 #[test]
 fn clean_apply_through_the_proxy_verifies_everything_and_rollback_leaves_nothing() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(&loop_plan());
     assert!(leftovers(&sb).is_empty(), "{:?}", leftovers(&sb));
@@ -58,7 +57,6 @@ fn clean_apply_through_the_proxy_verifies_everything_and_rollback_leaves_nothing
 /// retries absorb them all, every step verifies, and rollback leaves nothing.
 #[test]
 fn transient_faults_are_retried_and_every_step_verifies() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let w = Work::new(&loop_plan());
     let p = Proxy::start(ProxyConfig::new(
@@ -113,67 +111,63 @@ fn transient_faults_are_retried_and_every_step_verifies() {
 /// its secret saved — every step verified, and rollback must leave nothing.
 #[test]
 fn a_lost_answer_to_any_apply_request_is_absorbed() {
-    let _g = heavy();
-    let sb = TestSandbox::start();
-    let w = Work::new(&loop_plan());
-    let (points, left_out) = clean_points(
-        &sb,
-        |p| apply_cmd(&sb, &w, p),
-        || {
-            assert_eq!(rollback(&sb, &w).status.code(), Some(0));
-            fresh(&sb, &w);
-        },
-    );
-    let mut failures = Vec::new();
+    let points = apply_points();
     let t = Instant::now();
-    for (what, nth) in &points {
-        let p = Proxy::start(ProxyConfig::new(
-            &sb.endpoint,
-            vec![Fault::AnswerLostOn {
-                what: what.clone(),
-                nth: *nth,
-            }],
-        ));
-        let o = run(&mut apply_cmd(&sb, &w, &p));
-        assert_eq!(
-            p.count_fate(&Fate::AnswerLost),
-            1,
-            "{what} #{nth} never came"
-        );
-        drop(p);
-        let verified = count_event(&events(&o), "verified");
-        let made = leftovers(&sb);
-        let instances = made.iter().filter(|m| m.starts_with("instance i-")).count();
-        let keys = keys_and_saved(&sb, &w);
-        if o.status.code() != Some(0)
-            || verified != LOOP_VERIFIED
-            || instances != 1
-            || keys != (1, 1)
-        {
-            let last = stdout(&o)
-                .lines()
-                .filter(|l| l.contains("\"failed\""))
-                .collect::<Vec<_>>()
-                .join(" | ");
-            failures.push(format!(
+    let failures = in_lanes(
+        &points,
+        |_, _| {},
+        |sb, w, what, nth| {
+            let mut failures = Vec::new();
+            let p = Proxy::start(ProxyConfig::new(
+                &sb.endpoint,
+                vec![Fault::AnswerLostOn {
+                    what: what.to_string(),
+                    nth,
+                }],
+            ));
+            let o = run(&mut apply_cmd(sb, w, &p));
+            assert_eq!(
+                p.count_fate(&Fate::AnswerLost),
+                1,
+                "{what} #{nth} never came"
+            );
+            drop(p);
+            let verified = count_event(&events(&o), "verified");
+            let made = leftovers(sb);
+            let instances = made.iter().filter(|m| m.starts_with("instance i-")).count();
+            let keys = keys_and_saved(sb, w);
+            if o.status.code() != Some(0)
+                || verified != LOOP_VERIFIED
+                || instances != 1
+                || keys != (1, 1)
+            {
+                let last = stdout(&o)
+                    .lines()
+                    .filter(|l| l.contains("\"failed\""))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                failures.push(format!(
                 "answer of `{what}` #{nth} lost: exit {:?}, {verified} verified, {instances} instances, keys (in IAM, saved) {keys:?}; {last}",
                 o.status.code()
             ));
-        }
-        let r = rollback(&sb, &w);
-        let left = leftovers(&sb);
-        if r.status.code() != Some(0) || !left.is_empty() {
-            failures.push(format!(
-                "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}: {}",
-                r.status.code(),
-                stderr(&r)
-            ));
-        }
-        fresh(&sb, &w);
-    }
+            }
+            let r = rollback(sb, w);
+            let left = leftovers(sb);
+            if r.status.code() != Some(0) || !left.is_empty() {
+                failures.push(format!(
+                    "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}: {}",
+                    r.status.code(),
+                    stderr(&r)
+                ));
+            }
+            fresh(sb, w);
+            failures
+        },
+    );
     eprintln!(
-        "[measure] lost answers in apply: {} requests (all of a clean run but {left_out} extra polls), {} failures, {:?}",
-        points.len(),
+        "[measure] lost answers in apply: {} requests (all of a clean run but {} extra polls), {} failures, {:?}",
+        points.0.len(),
+        points.1,
         failures.len(),
         t.elapsed()
     );
@@ -184,37 +178,25 @@ fn a_lost_answer_to_any_apply_request_is_absorbed() {
 /// retry finds it gone, and rollback still ends with nothing left.
 #[test]
 fn a_lost_answer_to_any_rollback_request_is_absorbed() {
-    let _g = heavy();
-    let sb = TestSandbox::start();
-    let w = Work::new(&loop_plan());
-    apply_direct(&sb, &w);
-    let (points, left_out) = clean_points(
-        &sb,
-        |p| rollback_via(&sb, &w, p),
-        || {
-            assert!(leftovers(&sb).is_empty());
-            fresh(&sb, &w);
-            apply_direct(&sb, &w);
-        },
-    );
-    let mut failures = Vec::new();
+    let points = rollback_points();
     let t = Instant::now();
-    for (what, nth) in &points {
+    let failures = in_lanes(&points, apply_direct, |sb, w, what, nth| {
+        let mut failures = Vec::new();
         let p = Proxy::start(ProxyConfig::new(
             &sb.endpoint,
             vec![Fault::AnswerLostOn {
-                what: what.clone(),
-                nth: *nth,
+                what: what.to_string(),
+                nth,
             }],
         ));
-        let r = run(&mut rollback_via(&sb, &w, &p));
+        let r = run(&mut rollback_via(sb, w, &p));
         assert_eq!(
             p.count_fate(&Fate::AnswerLost),
             1,
             "{what} #{nth} never came"
         );
         drop(p);
-        let left = leftovers(&sb);
+        let left = leftovers(sb);
         if r.status.code() != Some(0) || !left.is_empty() {
             failures.push(format!(
                 "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}\n{}",
@@ -222,12 +204,14 @@ fn a_lost_answer_to_any_rollback_request_is_absorbed() {
                 stdout(&r)
             ));
         }
-        fresh(&sb, &w);
-        apply_direct(&sb, &w);
-    }
+        fresh(sb, w);
+        apply_direct(sb, w);
+        failures
+    });
     eprintln!(
-        "[measure] lost answers in rollback: {} requests (all of a clean run but {left_out} extra polls), {} failures, {:?}",
-        points.len(),
+        "[measure] lost answers in rollback: {} requests (all of a clean run but {} extra polls), {} failures, {:?}",
+        points.0.len(),
+        points.1,
         failures.len(),
         t.elapsed()
     );
@@ -268,68 +252,57 @@ fn crash_at(sb: &TestSandbox, cmd: impl FnOnce(&Proxy) -> Command, what: &str, n
 /// arrives), every request of a clean run: rollback against the sandbox always leaves nothing.
 #[test]
 fn apply_killed_after_any_request_then_rollback_leaves_nothing() {
-    let _g = heavy();
-    let sb = TestSandbox::start();
-    let w = Work::new(&loop_plan());
-    let (points, left_out) = clean_points(
-        &sb,
-        |p| apply_cmd(&sb, &w, p),
-        || {
-            assert_eq!(rollback(&sb, &w).status.code(), Some(0));
-            fresh(&sb, &w);
+    let points = apply_points();
+    let t = Instant::now();
+    let failures = in_lanes(
+        &points,
+        |_, _| {},
+        |sb, w, what, nth| {
+            let mut failures = Vec::new();
+            if !crash_at(sb, |p| apply_cmd(sb, w, p), what, nth) {
+                failures.push(format!(
+                    "the kill after `{what}` #{nth} did not land mid-apply"
+                ));
+            }
+            let r = rollback(sb, w);
+            let left = leftovers(sb);
+            if r.status.code() != Some(0) || !left.is_empty() {
+                failures.push(format!(
+                    "killed after `{what}` #{nth}: rollback exit {:?}, left {left:?}\n{}{}",
+                    r.status.code(),
+                    stdout(&r),
+                    stderr(&r)
+                ));
+            }
+            fresh(sb, w);
+            failures
         },
     );
-    let t = Instant::now();
-    let mut failures = Vec::new();
-    let mut hit = 0;
-    for (what, nth) in &points {
-        hit += usize::from(crash_at(&sb, |p| apply_cmd(&sb, &w, p), what, *nth));
-        let r = rollback(&sb, &w);
-        let left = leftovers(&sb);
-        if r.status.code() != Some(0) || !left.is_empty() {
-            failures.push(format!(
-                "killed after `{what}` #{nth}: rollback exit {:?}, left {left:?}\n{}{}",
-                r.status.code(),
-                stdout(&r),
-                stderr(&r)
-            ));
-        }
-        fresh(&sb, &w);
-    }
     eprintln!(
-        "[measure] apply crash points: {} (all requests of a clean run but {left_out} extra polls), {hit} kills landed, {} failures, {:?}",
-        points.len(),
+        "[measure] apply crash points: {} (all requests of a clean run but {} extra polls), {} failures, {:?}",
+        points.0.len(),
+        points.1,
         failures.len(),
         t.elapsed()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(hit, points.len(), "some kills did not land mid-apply");
 }
 
 /// Rollback itself killed after each of its requests (that deletion took effect, its answer and its
 /// journal record never came): a second rollback completes and leaves nothing.
 #[test]
 fn rollback_killed_after_any_request_then_run_again_leaves_nothing() {
-    let _g = heavy();
-    let sb = TestSandbox::start();
-    let w = Work::new(&loop_plan());
-    apply_direct(&sb, &w);
-    let (points, left_out) = clean_points(
-        &sb,
-        |p| rollback_via(&sb, &w, p),
-        || {
-            assert!(leftovers(&sb).is_empty());
-            fresh(&sb, &w);
-            apply_direct(&sb, &w);
-        },
-    );
+    let points = rollback_points();
     let t = Instant::now();
-    let mut failures = Vec::new();
-    let mut hit = 0;
-    for (what, nth) in &points {
-        hit += usize::from(crash_at(&sb, |p| rollback_via(&sb, &w, p), what, *nth));
-        let r = rollback(&sb, &w);
-        let left = leftovers(&sb);
+    let failures = in_lanes(&points, apply_direct, |sb, w, what, nth| {
+        let mut failures = Vec::new();
+        if !crash_at(sb, |p| rollback_via(sb, w, p), what, nth) {
+            failures.push(format!(
+                "the kill after `{what}` #{nth} did not land mid-rollback"
+            ));
+        }
+        let r = rollback(sb, w);
+        let left = leftovers(sb);
         if r.status.code() != Some(0) || !left.is_empty() {
             failures.push(format!(
                 "rollback killed after `{what}` #{nth}: second rollback exit {:?}, left {left:?}\n{}",
@@ -337,17 +310,18 @@ fn rollback_killed_after_any_request_then_run_again_leaves_nothing() {
                 stderr(&r)
             ));
         }
-        fresh(&sb, &w);
-        apply_direct(&sb, &w);
-    }
+        fresh(sb, w);
+        apply_direct(sb, w);
+        failures
+    });
     eprintln!(
-        "[measure] rollback crash points: {} (all requests of a clean rollback but {left_out} extra polls), {hit} kills landed, {} failures, {:?}",
-        points.len(),
+        "[measure] rollback crash points: {} (all requests of a clean rollback but {} extra polls), {} failures, {:?}",
+        points.0.len(),
+        points.1,
         failures.len(),
         t.elapsed()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(hit, points.len(), "some kills did not land mid-rollback");
 }
 
 /// The whole walkthrough with the bundled resizer (its zip goes up in one large REST-JSON body),
@@ -355,7 +329,6 @@ fn rollback_killed_after_any_request_then_run_again_leaves_nothing() {
 /// Builds the bundled resizer the first time (minutes; reused while its sources are unchanged).
 #[test]
 fn full_walkthrough_under_transient_faults() {
-    let _g = heavy();
     let sb = TestSandbox::start();
     let plan = std::fs::read_to_string(repo_root().join("assets/plans/walkthrough.toml")).unwrap();
     let w = Work::new(&plan);
