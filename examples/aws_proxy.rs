@@ -46,13 +46,16 @@ fn main() {
     let p = Proxy::start(cfg);
     println!("{}", p.url());
     let _ = std::io::stdout().flush();
-    // With --log, every request on stderr as it is answered: number, what, fate.
+    // With --log, every request on stderr as it is answered: milliseconds since the proxy started
+    // (to within the 5 ms poll, enough to read a critical path), number, what, fate.
     let mut shown = 0;
+    let start = std::time::Instant::now();
     loop {
-        std::thread::sleep(Duration::from_millis(if verbose { 50 } else { 3_600_000 }));
+        std::thread::sleep(Duration::from_millis(if verbose { 5 } else { 3_600_000 }));
         let log = p.log();
         for s in log.iter().skip(shown) {
-            eprintln!("{:>4} {:<60} {:?}", s.n, s.what, s.fate);
+            let ms = start.elapsed().as_millis();
+            eprintln!("{ms:>7} {:>4} {:<60} {:?}", s.n, s.what, s.fate);
         }
         shown = log.len();
     }

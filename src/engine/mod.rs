@@ -315,24 +315,34 @@ pub async fn apply(ctx: &Ctx, lp: &LoadedPlan) -> bool {
             ok
         };
         let lambda = async {
-            let buckets_ok = step(
-                ctx,
-                Step::BucketLambda,
-                steps_lambda::buckets(ctx, plan),
-                any_s3,
-                true,
-            )
-            .await;
-            buckets_ok
-                && ready(made_rx).await
-                && step(
+            // The function needs its role, not the bucket: it is created (its zip uploaded) while
+            // the buckets are made, and only its trigger waits for them.
+            let (buckets_tx, buckets_rx) = tokio::sync::watch::channel(None);
+            let buckets = async {
+                let ok = step(
                     ctx,
                     Step::BucketLambda,
-                    steps_lambda::functions(ctx, plan, &lp.base_dir),
-                    !plan.lambdas.is_empty(),
-                    false,
+                    steps_lambda::buckets(ctx, plan),
+                    any_s3,
+                    true,
                 )
-                .await
+                .await;
+                let _ = buckets_tx.send(Some(ok));
+                ok
+            };
+            let functions = async {
+                ready(made_rx).await
+                    && step(
+                        ctx,
+                        Step::BucketLambda,
+                        steps_lambda::functions(ctx, plan, &lp.base_dir, &buckets_rx),
+                        !plan.lambdas.is_empty(),
+                        false,
+                    )
+                    .await
+            };
+            let (b, f) = tokio::join!(buckets, functions);
+            b && f
         };
         let ec2 = async {
             // Everything step 3 needs but the role (VPC, groups, type, AMI) is prepared meanwhile.

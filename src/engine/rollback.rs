@@ -76,7 +76,8 @@ pub async fn rollback(
     let verdicts = Verdicts::default();
     let run =
         |lanes: Vec<Vec<Res>>| run_lanes(cloud, &journal, tx, &session, &stop, &verdicts, lanes);
-    // Users and groups go beside everything; the roles wait for the Lambda and the instance.
+    // Users and groups go beside everything; the roles and the bucket wait for the Lambda and the
+    // instance, then go side by side.
     let ((ok_u, done_u), (ok_c, done_c)) = tokio::join!(run(plan.beside), async {
         let (ok, done) = run(plan.first).await;
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
@@ -102,10 +103,11 @@ pub async fn rollback(
 pub struct Lanes {
     /// Users with their keys, console access and memberships, then groups: beside everything.
     pub beside: Vec<Vec<Res>>,
-    /// The Lambda with its trigger and bucket, and the instance with its group and key pair.
+    /// The Lambda with its trigger, and the instance with its group and key pair.
     pub first: Vec<Vec<Res>>,
     /// Each role with its policies and instance profile, once the function and the instance that
-    /// used them are gone.
+    /// used them are gone; and each bucket, once no trigger and no function can write into it
+    /// while it is emptied (its emptying and the roles' deletions then overlap).
     pub then: Vec<Vec<Res>>,
 }
 
@@ -121,10 +123,10 @@ pub fn lanes(chosen: Vec<Res>) -> Lanes {
             | Res::User { .. }
             | Res::GroupPolicy { .. }
             | Res::Group { .. } => (0, "iam-users".to_string()),
-            Res::Notification { .. }
-            | Res::Permission { .. }
-            | Res::Function { .. }
-            | Res::Bucket { .. } => (1, "lambda-s3".to_string()),
+            Res::Notification { .. } | Res::Permission { .. } | Res::Function { .. } => {
+                (1, "lambda".to_string())
+            }
+            Res::Bucket { name } => (2, format!("bucket:{name}")),
             Res::Instance { .. } | Res::KeyPair { .. } | Res::SecurityGroup { .. } => {
                 (1, "ec2".to_string())
             }

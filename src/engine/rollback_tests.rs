@@ -75,7 +75,7 @@ fn only_takes_dependents() {
 }
 
 #[test]
-fn lanes_run_side_by_side_and_roles_come_last() {
+fn lanes_run_side_by_side_and_roles_and_buckets_come_last() {
     let chosen = selection(&live(), None).unwrap();
     let plan = lanes(chosen.clone());
     let all: Vec<&Vec<Res>> = plan
@@ -93,14 +93,24 @@ fn lanes_run_side_by_side_and_roles_come_last() {
             "{lane:?}"
         );
     }
-    // The trigger goes before the function and the bucket, in the same lane.
-    let s3 = plan
+    // The trigger goes before the function, in the same lane; the bucket only once both are gone
+    // (nothing writes into it while it is emptied), in a lane of its own.
+    let lambda = plan
         .first
         .iter()
-        .find(|l| l.iter().any(|r| matches!(r, Res::Bucket { .. })))
+        .find(|l| l.iter().any(|r| matches!(r, Res::Function { .. })))
         .unwrap();
-    assert!(matches!(s3[0], Res::Notification { .. }));
-    assert!(matches!(s3.last().unwrap(), Res::Bucket { .. }));
+    assert!(matches!(lambda[0], Res::Notification { .. }));
+    assert!(matches!(lambda.last().unwrap(), Res::Function { .. }));
+    let is_bucket = |r: &Res| matches!(r, Res::Bucket { .. });
+    assert!(
+        plan.beside
+            .iter()
+            .chain(&plan.first)
+            .flatten()
+            .all(|r| !is_bucket(r))
+    );
+    assert!(plan.then.iter().any(|l| l.len() == 1 && is_bucket(&l[0])));
     // Users beside everything; roles only after the function and the instance.
     assert!(
         plan.beside
@@ -124,7 +134,7 @@ fn lanes_run_side_by_side_and_roles_come_last() {
             .flatten()
             .all(|r| !is_role(r))
     );
-    let role_lane = &plan.then[0];
+    let role_lane = plan.then.iter().find(|l| l.iter().any(is_role)).unwrap();
     assert!(
         matches!(role_lane.last().unwrap(), Res::Role { .. }),
         "{role_lane:?}"

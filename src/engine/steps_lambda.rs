@@ -79,9 +79,16 @@ pub async fn buckets(ctx: &Ctx, plan: &Plan) -> R<()> {
     Ok(())
 }
 
-pub async fn functions(ctx: &Ctx, plan: &Plan, base: &std::path::Path) -> R<()> {
+/// `buckets` hears whether the plan's buckets were made: each function is created without them,
+/// and only its triggers wait.
+pub async fn functions(
+    ctx: &Ctx,
+    plan: &Plan,
+    base: &std::path::Path,
+    buckets: &tokio::sync::watch::Receiver<Option<bool>>,
+) -> R<()> {
     for l in &plan.lambdas {
-        function(ctx, l, base).await?;
+        function(ctx, l, base, buckets).await?;
     }
     Ok(())
 }
@@ -115,7 +122,12 @@ pub fn rule_id(function: &str, i: usize) -> String {
     format!("pasos-{function}-{i}")
 }
 
-async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
+async fn function(
+    ctx: &Ctx,
+    l: &Lambda,
+    base: &std::path::Path,
+    buckets: &tokio::sync::watch::Receiver<Option<bool>>,
+) -> R<()> {
     let name = &l.name;
     // The role's ARN and whether the function exists, asked together.
     ctx.api("iam", "GetRole", &l.role);
@@ -188,6 +200,13 @@ async fn function(ctx: &Ctx, l: &Lambda, base: &std::path::Path) -> R<()> {
             .map_err(ce)?
             .ok_or_else(|| tr!(es: "{name} desapareció", en: "{name} vanished"))?,
     };
+    // The trigger needs the bucket (the buckets step reported its own failure already).
+    if !l.triggers.is_empty() && !super::ready(buckets.clone()).await {
+        return Err(tr!(
+            es: "{name} se creó, pero sin disparador: el bucket no está (mira el error anterior)",
+            en: "{name} was created, but without its trigger: the bucket is not there (see the error before)"
+        ));
+    }
     // A function made just now has no permissions yet: nothing to read before adding one.
     let fresh = existing.is_none();
     let mut recursion = false;

@@ -105,6 +105,66 @@ fn transient_faults_are_retried_and_every_step_verifies() {
     assert_eq!(leftovers(&sb), Vec::<String>::new());
 }
 
+/// The function is created while the buckets are made (it needs its role, not the bucket); only
+/// its trigger waits for them. A bucket that can never be made: the bucket step fails, the function
+/// step says its trigger is missing because of the bucket, everything else is made and verified,
+/// and rollback leaves nothing (the function made without its trigger included).
+#[test]
+fn a_bucket_that_cannot_be_made_stops_only_the_trigger_and_rollback_leaves_nothing() {
+    let sb = TestSandbox::start();
+    let w = Work::new(&loop_plan());
+    let p = Proxy::start(ProxyConfig::new(
+        &sb.endpoint,
+        vec![Fault::FailAlwaysOn {
+            what: "s3 PUT /fotos-alumno-2026/".into(),
+            status: 500,
+        }],
+    ));
+    let o = run(&mut apply_cmd(&sb, &w, &p));
+    assert_eq!(o.status.code(), Some(1), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(p.count_fate(&Fate::Failed(500)) >= 1);
+    drop(p);
+    let evs = events(&o);
+    let failed: Vec<String> = evs
+        .iter()
+        .filter(|e| e["event"] == "failed")
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(
+        failed.iter().any(|f| f.contains("CreateBucket")),
+        "{failed:?}"
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|f| f.contains("redimensionar-foto") && f.contains("bucket")),
+        "{failed:?}"
+    );
+    let made = leftovers(&sb);
+    assert!(
+        made.iter()
+            .any(|m| m.starts_with("function redimensionar-foto")),
+        "{made:?}"
+    );
+    assert!(!made.iter().any(|m| m.starts_with("bucket ")), "{made:?}");
+    assert!(
+        !made.iter().any(|m| m.starts_with("notification ")),
+        "{made:?}"
+    );
+    // Steps 1-3 did not wait on the bucket: their resources are all there.
+    for want in [
+        "role lambda-s3",
+        "user alumno",
+        "security group web-http-https",
+    ] {
+        assert!(made.iter().any(|m| m.starts_with(want)), "{want}: {made:?}");
+    }
+    let r = rollback(&sb, &w);
+    assert_eq!(r.status.code(), Some(0), "{}\n{}", stdout(&r), stderr(&r));
+    assert_eq!(leftovers(&sb), Vec::<String>::new());
+}
+
 /// Each request of apply in turn — every kind, every occurrence, the Lambda step's included —
 /// takes effect upstream but its answer is lost (the connection closes); the SDK or the engine
 /// retries. The apply must still end with exactly the plan's resources — one instance, one key with

@@ -42,6 +42,9 @@ pub enum Fault {
     /// `ec2 RunInstances`, `s3 PUT /bucket?tagging`) equals `what` — stable whatever the
     /// interleaving, and able to reach the second call of a kind as well as the first.
     AnswerLostOn { what: String, nth: u64 },
+    /// Every request whose description equals `what` is answered with this 5xx status (as
+    /// `FailEvery`), retries included: that call can never succeed. Never forwarded.
+    FailAlwaysOn { what: String, status: u16 },
 }
 
 #[derive(Clone, Debug)]
@@ -612,6 +615,9 @@ fn serve(mut sock: TcpStream, s: &Shared, start: Instant) -> io::Result<()> {
                     && !s.lost_once.swap(true, Ordering::SeqCst) =>
             {
                 Fate::AnswerLost
+            }
+            Fault::FailAlwaysOn { what, status } if req.describe() == *what => {
+                Fate::Failed(*status)
             }
             Fault::ResetEvery { n: k } if every(*k) => Fate::Reset,
             Fault::FailEvery { n: k, status } if every(*k) => Fate::Failed(*status),
