@@ -1,11 +1,11 @@
 //! The test suite's HTTP proxy as a program, for benchmarks and demos: it forwards to an emulator
-//! and can add real-region latency to every call and AWS realism (see tests/support/realism.rs).
+//! and can add real-region latency to every call and AWS realism (see tests/e2e/support/realism.rs).
 //!
 //! `cargo run --example aws_proxy -- --upstream http://127.0.0.1:PORT [--latency-ms 60]
 //!  [--realism legacy|free-plan] [--log]` prints `http://127.0.0.1:PORT` (its own address) and serves until
 //! killed.
 
-#[path = "../tests/support/proxy.rs"]
+#[path = "../tests/e2e/support/proxy.rs"]
 mod proxy;
 
 use proxy::realism::{Account, Realism, RealismConfig};

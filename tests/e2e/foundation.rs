@@ -1,7 +1,6 @@
 //! End-to-end tests of the foundation: the sandbox, the CLI's AWS configuration and its errors.
 
-mod support;
-use support::*;
+use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sdk_talks_sts_iam_and_s3_to_the_sandbox() {

@@ -1,5 +1,5 @@
 //! Bad input end to end: each gets one clear message, exit 2 (plan) or 1, never a panic, and
-//! nothing is created. (A module of `tests/faults.rs`.)
+//! nothing is created. (A module of `tests/e2e/faults.rs`.)
 
 use super::*;
 

@@ -3,9 +3,8 @@
 //! rollback that leaves nothing; bad plans refused before anything is created; secrets kept out of
 //! stdout, logs and the journal.
 
-mod support;
 use std::path::Path;
-use support::*;
+use crate::support::*;
 
 const PLAN: &str = "assets/plans/walkthrough.toml";
 

@@ -4,11 +4,10 @@
 //! roll everything back. Each test runs its own tmux server (`-L`), so it neither sees nor
 //! changes the user's sessions. tmux is required: without it these tests fail.
 
-mod support;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::TestSandbox;
+use crate::support::TestSandbox;
 
 struct Session {
     socket: String,

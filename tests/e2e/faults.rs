@@ -4,22 +4,19 @@
 //! through the SDK. Journal faults and bad input are in `faults/`. Numbers measured by these tests
 //! are in docs/reliability.md.
 
-#[path = "support/proxy.rs"]
-mod proxy;
-mod support;
 
 #[path = "faults/bad_input.rs"]
 mod bad_input;
 #[path = "faults/journal.rs"]
 mod journal;
 
-use proxy::{Fate, Fault, Proxy, ProxyConfig, Seen};
+use crate::proxy::{Fate, Fault, Proxy, ProxyConfig, Seen};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::*;
+use crate::support::*;
 
 /// The walkthrough without the Lambda (no resizer build needed): two roles, a group, a user with
 /// console access and one key, a security group, an instance with user data, a bucket.
@@ -195,7 +192,7 @@ fn rt() -> tokio::runtime::Runtime {
 
 /// Everything a user could have left behind, listed through the SDK: one line per resource.
 fn leftovers(sb: &TestSandbox) -> Vec<String> {
-    rt().block_on(async { support::leftovers(&sb.cloud().await).await })
+    rt().block_on(async { crate::support::leftovers(&sb.cloud().await).await })
 }
 
 /// The access keys IAM holds for alumno, and whether each one's secret is in the credentials file.

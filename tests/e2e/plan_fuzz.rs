@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const SHIPPED: &str = include_str!("../assets/plans/walkthrough.toml");
+const SHIPPED: &str = include_str!("../../assets/plans/walkthrough.toml");
 
 fn check(text: &str) {
     match plan::parse(text) {

@@ -3,13 +3,11 @@
 //! bucket apply in eu-west-1 (so CreateBucket sends a LocationConstraint), apply again creates
 //! nothing, rollback leaves nothing, and a misspelt policy is refused before anything is created.
 
-#[path = "support/moto.rs"]
-mod moto;
-mod support;
 
+use crate::moto;
 use std::path::Path;
 use std::process::{Command, Output};
-use support::*;
+use crate::support::*;
 
 const PLAN: &str = r#"
 version = 1

@@ -1,12 +1,11 @@
 //! The sandbox emulator's install: exactly the hashed list in `assets/sandbox/requirements.txt`,
 //! nothing else, and a wheel whose hash does not match is refused.
 
-mod support;
 
 use pasos::sandbox::venv;
 use std::collections::BTreeSet;
 use std::process::Command;
-use support::TestSandbox;
+use crate::support::TestSandbox;
 
 fn python_version(python: &std::path::Path) -> (u32, u32) {
     let out = Command::new(python)

@@ -1,5 +1,5 @@
 //! The fault loops: a clean run, transient faults, a lost answer to every request, a kill -9 after
-//! every request of apply and of rollback — Lambda step included. (A module of `tests/faults.rs`.)
+//! every request of apply and of rollback — Lambda step included. (A module of `tests/e2e/faults.rs`.)
 
 use super::*;
 

@@ -1,5 +1,5 @@
 //! The journal under faults: one process per journal, a torn last line, a disk that fills up while
-//! apply or rollback writes it. (A module of `tests/faults.rs`.)
+//! apply or rollback writes it. (A module of `tests/e2e/faults.rs`.)
 
 use super::*;
 

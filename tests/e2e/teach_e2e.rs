@@ -2,11 +2,10 @@
 //! `pasos export` writes builds the whole plan with the real AWS CLI (every resource then read back
 //! through the SDK) and its teardown leaves nothing.
 
-mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::*;
+use crate::support::*;
 
 const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/plans/walkthrough.toml");
 
