@@ -54,5 +54,10 @@ t1=$(now)
 (cd "$work/pasos" && cargo test --workspace >"$work/tests.log" 2>&1) || { tail -30 "$work/tests.log"; echo "tests failed"; }
 tests=$(since "$t1")
 echo "second command (cargo test --workspace): ${tests} s, $(grep -c '^test result: ok' "$work/tests.log") suites ok"
+# Where it went: the compile (cargo's own figure), then each test binary's run.
+grep -E '^ *Finished `test` profile' "$work/tests.log" | sed 's/^ */  compile: /' || true
+grep -E '^ *Running|^test result' "$work/tests.log" | paste - - \
+  | sed -E 's/^ *Running ([^ ]+).*finished in ([0-9.]+s).*/  run \1: \2/' || true
+ls "$XDG_DATA_HOME"/pasos 2>/dev/null | sed 's/^/  data dir holds: /' || true
 echo "summary: first_frame=${frame}s resizer_ready=${zip}s tests=${tests}s"
 rm -rf "$work"
