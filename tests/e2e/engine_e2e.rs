@@ -3,8 +3,8 @@
 //! rollback that leaves nothing; bad plans refused before anything is created; secrets kept out of
 //! stdout, logs and the journal.
 
-use std::path::Path;
 use crate::support::*;
+use std::path::Path;
 
 const PLAN: &str = "assets/plans/walkthrough.toml";
 

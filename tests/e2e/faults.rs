@@ -4,19 +4,18 @@
 //! through the SDK. Journal faults and bad input are in `faults/`. Numbers measured by these tests
 //! are in docs/reliability.md.
 
-
 #[path = "faults/bad_input.rs"]
 mod bad_input;
 #[path = "faults/journal.rs"]
 mod journal;
 
 use crate::proxy::{Fate, Fault, Proxy, ProxyConfig, Seen};
+use crate::support::*;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use crate::support::*;
 
 /// The walkthrough without the Lambda (no resizer build needed): two roles, a group, a user with
 /// console access and one key, a security group, an instance with user data, a bucket.
@@ -137,7 +136,11 @@ fn pasos_via(sb: &TestSandbox, w: &Work, url: &str) -> Command {
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_SHARED_CREDENTIALS_FILE", w.creds())
-        .env("AWS_CONFIG_FILE", w.path().join("config"));
+        .env("AWS_CONFIG_FILE", w.path().join("config"))
+        // Behind the proxy the endpoint is not the sandbox's, so pasos would pick the resizer's
+        // AWS build (fat LTO, minutes on a fresh clone); the sandbox runs functions as host
+        // processes, so its quick build is the right one (the AWS build is CI's own step).
+        .env("PASOS_RESIZER_BUILD", "sandbox");
     c
 }
 

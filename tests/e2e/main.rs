@@ -3,11 +3,11 @@
 //! (each test starts a sandbox of its own on a free port, so they do not share state). Run one
 //! file's tests with `cargo test --test e2e <module>::`, e.g. `cargo test --test e2e faults::`.
 
-mod support;
 #[path = "support/moto.rs"]
 mod moto;
 #[path = "support/proxy.rs"]
 mod proxy;
+mod support;
 
 mod check_trigger_cli;
 mod engine_e2e;

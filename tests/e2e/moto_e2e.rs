@@ -3,11 +3,10 @@
 //! bucket apply in eu-west-1 (so CreateBucket sends a LocationConstraint), apply again creates
 //! nothing, rollback leaves nothing, and a misspelt policy is refused before anything is created.
 
-
 use crate::moto;
+use crate::support::*;
 use std::path::Path;
 use std::process::{Command, Output};
-use crate::support::*;
 
 const PLAN: &str = r#"
 version = 1

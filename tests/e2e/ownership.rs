@@ -3,10 +3,9 @@
 //! refuse each one with a clear message and touch nothing of theirs — not a policy, not a member,
 //! not an object — while still deleting what is pasos's; and apply must not adopt them.
 
-
+use crate::support::*;
 use pasos::cloud::Cloud;
 use std::io::Write;
-use crate::support::*;
 
 const MINE: &str = r#"
 version = 1

@@ -3,14 +3,13 @@
 //! propagation windows, the 2025 free plan, a bucket in another region, late CloudWatch logs) in
 //! front of the sandbox. Every rule must be seen to fire: a rule a test never triggers proves nothing.
 
-
 use crate::proxy::realism::{self, Account, Realism, RealismConfig};
 use crate::proxy::{Fault, Proxy, ProxyConfig};
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::Duration;
-use crate::support::*;
 
 /// Two sandboxes and a resizer build at once would only slow each other on two cores.
 static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -6,9 +6,9 @@
 //! pixels than the function's memory (the plan's 256 MB, passed on by Lambda) is refused with that
 //! reason; no output triggers the function again (invocations counted in its logs).
 
+use crate::support::*;
 use pasos::cloud::Cloud;
 use std::time::{Duration, Instant};
-use crate::support::*;
 
 const BUCKET: &str = "fotos-e2e-resizer";
 

@@ -1,11 +1,10 @@
 //! The sandbox emulator's install: exactly the hashed list in `assets/sandbox/requirements.txt`,
 //! nothing else, and a wheel whose hash does not match is refused.
 
-
+use crate::support::TestSandbox;
 use pasos::sandbox::venv;
 use std::collections::BTreeSet;
 use std::process::Command;
-use crate::support::TestSandbox;
 
 fn python_version(python: &std::path::Path) -> (u32, u32) {
     let out = Command::new(python)

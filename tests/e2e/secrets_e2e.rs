@@ -2,12 +2,11 @@
 //! file that already holds their own profiles, a disk that fills up mid-save, a kill -9 between
 //! CreateAccessKey and the save. Every access key left in IAM must have its secret saved.
 
-
 use crate::proxy::{Fault, Proxy, ProxyConfig};
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-use crate::support::*;
 
 const PLAN: &str = r#"
 version = 1

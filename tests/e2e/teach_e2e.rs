@@ -2,10 +2,9 @@
 //! `pasos export` writes builds the whole plan with the real AWS CLI (every resource then read back
 //! through the SDK) and its teardown leaves nothing.
 
-
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use crate::support::*;
 
 const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/plans/walkthrough.toml");
 

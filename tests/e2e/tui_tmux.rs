@@ -4,10 +4,9 @@
 //! roll everything back. Each test runs its own tmux server (`-L`), so it neither sees nor
 //! changes the user's sessions. tmux is required: without it these tests fail.
 
-
+use crate::support::TestSandbox;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use crate::support::TestSandbox;
 
 struct Session {
     socket: String,
