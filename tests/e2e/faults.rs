@@ -136,11 +136,7 @@ fn pasos_via(sb: &TestSandbox, w: &Work, url: &str) -> Command {
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_SHARED_CREDENTIALS_FILE", w.creds())
-        .env("AWS_CONFIG_FILE", w.path().join("config"))
-        // Behind the proxy the endpoint is not the sandbox's, so pasos would pick the resizer's
-        // AWS build (fat LTO, minutes on a fresh clone); the sandbox runs functions as host
-        // processes, so its quick build is the right one (the AWS build is CI's own step).
-        .env("PASOS_RESIZER_BUILD", "sandbox");
+        .env("AWS_CONFIG_FILE", w.path().join("config"));
     c
 }
 
@@ -329,19 +325,23 @@ fn rollback_points() -> (Vec<(String, u64)>, usize) {
     )
 }
 
-/// Lanes of the fault loops: each point is independent (a fresh sandbox state per point), and
-/// each iteration mostly waits (SDK backoff after a lost answer, process starts), so the points
-/// are dealt round-robin to lanes that each own a sandbox and a work dir, and run side by side.
-/// `prepare` readies a lane's sandbox before its first point; `each` returns its failures.
+/// Runs `each` at every point of a fault loop, then reports and asserts no failures.
+///
+/// The points are independent (a fresh sandbox state per point), and each iteration mostly waits
+/// (SDK backoff after a lost answer, process starts). So they are dealt round-robin to lanes that
+/// each own a sandbox and a work dir, and run side by side. `prepare` readies a lane's sandbox
+/// before its first point; `each` returns its failures.
 const LANES: usize = 3;
 
-fn in_lanes(
+fn every_point(
+    what: &str,
     points: &(Vec<(String, u64)>, usize),
     prepare: impl Fn(&TestSandbox, &Work) + Sync,
     each: impl Fn(&TestSandbox, &Work, &str, u64) -> Vec<String> + Sync,
-) -> Vec<String> {
+) {
+    let t = Instant::now();
     let (prepare, each) = (&prepare, &each);
-    std::thread::scope(|s| {
+    let failures: Vec<String> = std::thread::scope(|s| {
         let lanes: Vec<_> = (0..LANES)
             .map(|lane| {
                 s.spawn(move || {
@@ -360,7 +360,15 @@ fn in_lanes(
             .into_iter()
             .flat_map(|l| l.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
-    })
+    });
+    eprintln!(
+        "[measure] {what}: {} points (all requests of a clean run but {} extra polls), {} failures, {:?}",
+        points.0.len(),
+        points.1,
+        failures.len(),
+        t.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[path = "faults/loops.rs"]

@@ -56,8 +56,7 @@ fn pasos_via(sb: &TestSandbox, w: &Path, url: &str) -> Command {
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_SHARED_CREDENTIALS_FILE", w.join("credentials"))
-        .env("AWS_CONFIG_FILE", w.join("config"))
-        .env("PASOS_RESIZER_BUILD", "sandbox");
+        .env("AWS_CONFIG_FILE", w.join("config"));
     c
 }
 

@@ -172,8 +172,8 @@ fn a_bucket_that_cannot_be_made_stops_only_the_trigger_and_rollback_leaves_nothi
 #[test]
 fn a_lost_answer_to_any_apply_request_is_absorbed() {
     let points = apply_points();
-    let t = Instant::now();
-    let failures = in_lanes(
+    every_point(
+        "lost answers in apply",
         &points,
         |_, _| {},
         |sb, w, what, nth| {
@@ -224,14 +224,6 @@ fn a_lost_answer_to_any_apply_request_is_absorbed() {
             failures
         },
     );
-    eprintln!(
-        "[measure] lost answers in apply: {} requests (all of a clean run but {} extra polls), {} failures, {:?}",
-        points.0.len(),
-        points.1,
-        failures.len(),
-        t.elapsed()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The same for every request of rollback: a deletion took effect and its answer was lost; the
@@ -239,43 +231,39 @@ fn a_lost_answer_to_any_apply_request_is_absorbed() {
 #[test]
 fn a_lost_answer_to_any_rollback_request_is_absorbed() {
     let points = rollback_points();
-    let t = Instant::now();
-    let failures = in_lanes(&points, apply_direct, |sb, w, what, nth| {
-        let mut failures = Vec::new();
-        let p = Proxy::start(ProxyConfig::new(
-            &sb.endpoint,
-            vec![Fault::AnswerLostOn {
-                what: what.to_string(),
-                nth,
-            }],
-        ));
-        let r = run(&mut rollback_via(sb, w, &p));
-        assert_eq!(
-            p.count_fate(&Fate::AnswerLost),
-            1,
-            "{what} #{nth} never came"
-        );
-        drop(p);
-        let left = leftovers(sb);
-        if r.status.code() != Some(0) || !left.is_empty() {
-            failures.push(format!(
-                "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}\n{}",
-                r.status.code(),
-                stdout(&r)
+    every_point(
+        "lost answers in rollback",
+        &points,
+        apply_direct,
+        |sb, w, what, nth| {
+            let mut failures = Vec::new();
+            let p = Proxy::start(ProxyConfig::new(
+                &sb.endpoint,
+                vec![Fault::AnswerLostOn {
+                    what: what.to_string(),
+                    nth,
+                }],
             ));
-        }
-        fresh(sb, w);
-        apply_direct(sb, w);
-        failures
-    });
-    eprintln!(
-        "[measure] lost answers in rollback: {} requests (all of a clean run but {} extra polls), {} failures, {:?}",
-        points.0.len(),
-        points.1,
-        failures.len(),
-        t.elapsed()
+            let r = run(&mut rollback_via(sb, w, &p));
+            assert_eq!(
+                p.count_fate(&Fate::AnswerLost),
+                1,
+                "{what} #{nth} never came"
+            );
+            drop(p);
+            let left = leftovers(sb);
+            if r.status.code() != Some(0) || !left.is_empty() {
+                failures.push(format!(
+                    "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}\n{}",
+                    r.status.code(),
+                    stdout(&r)
+                ));
+            }
+            fresh(sb, w);
+            apply_direct(sb, w);
+            failures
+        },
     );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Runs `cmd` through a proxy that lets request (what, nth) take effect, loses its answer, freezes
@@ -313,8 +301,8 @@ fn crash_at(sb: &TestSandbox, cmd: impl FnOnce(&Proxy) -> Command, what: &str, n
 #[test]
 fn apply_killed_after_any_request_then_rollback_leaves_nothing() {
     let points = apply_points();
-    let t = Instant::now();
-    let failures = in_lanes(
+    every_point(
+        "apply crash points",
         &points,
         |_, _| {},
         |sb, w, what, nth| {
@@ -338,14 +326,6 @@ fn apply_killed_after_any_request_then_rollback_leaves_nothing() {
             failures
         },
     );
-    eprintln!(
-        "[measure] apply crash points: {} (all requests of a clean run but {} extra polls), {} failures, {:?}",
-        points.0.len(),
-        points.1,
-        failures.len(),
-        t.elapsed()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Rollback itself killed after each of its requests (that deletion took effect, its answer and its
@@ -353,35 +333,31 @@ fn apply_killed_after_any_request_then_rollback_leaves_nothing() {
 #[test]
 fn rollback_killed_after_any_request_then_run_again_leaves_nothing() {
     let points = rollback_points();
-    let t = Instant::now();
-    let failures = in_lanes(&points, apply_direct, |sb, w, what, nth| {
-        let mut failures = Vec::new();
-        if !crash_at(sb, |p| rollback_via(sb, w, p), what, nth) {
-            failures.push(format!(
-                "the kill after `{what}` #{nth} did not land mid-rollback"
-            ));
-        }
-        let r = rollback(sb, w);
-        let left = leftovers(sb);
-        if r.status.code() != Some(0) || !left.is_empty() {
-            failures.push(format!(
+    every_point(
+        "rollback crash points",
+        &points,
+        apply_direct,
+        |sb, w, what, nth| {
+            let mut failures = Vec::new();
+            if !crash_at(sb, |p| rollback_via(sb, w, p), what, nth) {
+                failures.push(format!(
+                    "the kill after `{what}` #{nth} did not land mid-rollback"
+                ));
+            }
+            let r = rollback(sb, w);
+            let left = leftovers(sb);
+            if r.status.code() != Some(0) || !left.is_empty() {
+                failures.push(format!(
                 "rollback killed after `{what}` #{nth}: second rollback exit {:?}, left {left:?}\n{}",
                 r.status.code(),
                 stderr(&r)
             ));
-        }
-        fresh(sb, w);
-        apply_direct(sb, w);
-        failures
-    });
-    eprintln!(
-        "[measure] rollback crash points: {} (all requests of a clean rollback but {} extra polls), {} failures, {:?}",
-        points.0.len(),
-        points.1,
-        failures.len(),
-        t.elapsed()
+            }
+            fresh(sb, w);
+            apply_direct(sb, w);
+            failures
+        },
     );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The whole walkthrough with the bundled resizer (its zip goes up in one large REST-JSON body),

@@ -79,6 +79,10 @@ pub fn pasos_bin() -> Command {
     }
     c.env("AWS_EC2_METADATA_DISABLED", "true");
     c.env("LANG", "en_US.UTF-8");
+    // Every test's emulator runs functions as host processes, also when pasos reaches it through a
+    // proxy (whose endpoint is not the sandbox's, so pasos would pick the resizer's AWS build: fat
+    // LTO, minutes on a fresh clone). The AWS build is CI's own step, checked by tests/glibc.rs.
+    c.env("PASOS_RESIZER_BUILD", "sandbox");
     c
 }
 
