@@ -139,8 +139,14 @@ impl Cloud {
         }
     }
 
-    pub async fn create_login_profile(&self, user: &str, password: &str) -> Result<(), CloudError> {
-        self.iam
+    /// Returns whether the new profile requires a reset, as the create answer says.
+    pub async fn create_login_profile(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> Result<bool, CloudError> {
+        let o = self
+            .iam
             .create_login_profile()
             .user_name(user)
             .password(password)
@@ -148,7 +154,8 @@ impl Cloud {
             .send()
             .await
             .map_err(sdk("CreateLoginProfile"))?;
-        Ok(())
+        Ok(o.login_profile()
+            .is_some_and(|l| l.password_reset_required()))
     }
 
     /// Whether the user has console access, and whether a reset is required.

@@ -15,6 +15,7 @@ pub mod lambda;
 pub mod logs;
 pub mod owner;
 pub mod s3;
+mod s3_empty;
 pub mod settle;
 
 pub use error::{CloudError, sdk};

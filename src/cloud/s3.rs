@@ -3,9 +3,9 @@
 use super::settle::{Rule, settle};
 use super::{Cloud, CloudError, sdk};
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, CreateBucketConfiguration, Delete, Event as S3Event, FilterRule,
+    BucketLocationConstraint, CreateBucketConfiguration, Event as S3Event, FilterRule,
     FilterRuleName, LambdaFunctionConfiguration, NotificationConfiguration,
-    NotificationConfigurationFilter, ObjectIdentifier, S3KeyFilter, Tag, Tagging,
+    NotificationConfigurationFilter, S3KeyFilter, Tag, Tagging,
 };
 
 /// One Lambda rule of a bucket's notification configuration.
@@ -161,75 +161,6 @@ impl Cloud {
             }
         }
         Ok(out)
-    }
-
-    /// Deletes every object (and version), then the bucket. Objects the resizer wrote go too.
-    pub async fn empty_and_delete_bucket(&self, bucket: &str) -> Result<(), CloudError> {
-        loop {
-            let objs = match self.list_objects(bucket, "").await {
-                Ok(o) => o,
-                Err(e) if e.is_not_found() => return Ok(()),
-                Err(e) => return Err(e),
-            };
-            if objs.is_empty() {
-                break;
-            }
-            // One DeleteObjects per thousand keys, not one call per object.
-            for chunk in objs.chunks(1000) {
-                let ids = chunk
-                    .iter()
-                    .filter_map(|(key, _)| ObjectIdentifier::builder().key(key).build().ok())
-                    .collect::<Vec<_>>();
-                let delete = Delete::builder()
-                    .set_objects(Some(ids))
-                    .quiet(true)
-                    .build()
-                    .map_err(|e| CloudError::Other {
-                        op: "DeleteObjects",
-                        msg: e.to_string(),
-                    })?;
-                super::iam::gone_ok(
-                    self.s3
-                        .delete_objects()
-                        .bucket(bucket)
-                        .delete(delete)
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(sdk("DeleteObjects")),
-                )?;
-            }
-        }
-        if let Ok(v) = self.s3.list_object_versions().bucket(bucket).send().await {
-            for ver in v.versions() {
-                let _ = self
-                    .s3
-                    .delete_object()
-                    .bucket(bucket)
-                    .key(ver.key().unwrap_or_default())
-                    .set_version_id(ver.version_id().map(str::to_string))
-                    .send()
-                    .await;
-            }
-            for m in v.delete_markers() {
-                let _ = self
-                    .s3
-                    .delete_object()
-                    .bucket(bucket)
-                    .key(m.key().unwrap_or_default())
-                    .set_version_id(m.version_id().map(str::to_string))
-                    .send()
-                    .await;
-            }
-        }
-        super::iam::gone_ok(
-            self.s3
-                .delete_bucket()
-                .bucket(bucket)
-                .send()
-                .await
-                .map_err(sdk("DeleteBucket")),
-        )
     }
 
     /// The bucket's Lambda rules, and the whole configuration to write back merged.

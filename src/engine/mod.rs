@@ -10,12 +10,14 @@ mod owner;
 pub mod preflight;
 pub mod resource;
 pub mod rollback;
+mod rollback_lanes;
 pub mod secrets;
 mod steps_ec2;
 mod steps_iam;
 mod steps_instance;
 mod steps_keys;
 mod steps_lambda;
+mod steps_user;
 
 pub use event::{Event, Events, Res, Secret, Step};
 pub use journal::Journal;

@@ -152,6 +152,20 @@ impl Res {
         }
     }
 
+    /// Within a rollback lane, resources of the same stage go at once. It is the delete rank, but a
+    /// role's policies are detached while the role leaves its instance profile: DeleteRole needs
+    /// both done, and neither waits for the other.
+    pub fn lane_stage(&self) -> u8 {
+        match self {
+            Res::RolePolicy { .. } => Res::ProfileRole {
+                profile: String::new(),
+                role: String::new(),
+            }
+            .delete_rank(),
+            r => r.delete_rank(),
+        }
+    }
+
     /// A short label for lists and trees.
     pub fn label(&self, lang: Lang) -> String {
         let es = lang == Lang::Es;

@@ -3,6 +3,7 @@
 //! create answer never arrived is found by name (and by the session tag where names are not unique).
 
 use super::owner::Owner;
+pub use super::rollback_lanes::{Lanes, lanes, stages};
 use super::{Event, Events, Journal, R, Res, Step, ce};
 use crate::cloud::Cloud;
 use crate::i18n::Text;
@@ -97,54 +98,6 @@ pub async fn rollback(
     Ok(ok)
 }
 
-/// The selection (in rank order) as lanes. A lane is deleted one resource at a time, in rank
-/// order; lanes run side by side where nothing in one waits for another.
-#[derive(Debug, Default)]
-pub struct Lanes {
-    /// Users with their keys, console access and memberships, then groups: beside everything.
-    pub beside: Vec<Vec<Res>>,
-    /// The Lambda with its trigger, and the instance with its group and key pair.
-    pub first: Vec<Vec<Res>>,
-    /// Each role with its policies and instance profile, once the function and the instance that
-    /// used them are gone; and each bucket, once no trigger and no function can write into it
-    /// while it is emptied (its emptying and the roles' deletions then overlap).
-    pub then: Vec<Vec<Res>>,
-}
-
-pub fn lanes(chosen: Vec<Res>) -> Lanes {
-    use std::collections::BTreeMap;
-    let mut by: [BTreeMap<String, Vec<Res>>; 3] = Default::default();
-    for res in chosen {
-        let (which, lane) = match &res {
-            Res::AccessKey { .. }
-            | Res::LoginProfile { .. }
-            | Res::Membership { .. }
-            | Res::UserPolicy { .. }
-            | Res::User { .. }
-            | Res::GroupPolicy { .. }
-            | Res::Group { .. } => (0, "iam-users".to_string()),
-            Res::Notification { .. } | Res::Permission { .. } | Res::Function { .. } => {
-                (1, "lambda".to_string())
-            }
-            Res::Bucket { name } => (2, format!("bucket:{name}")),
-            Res::Instance { .. } | Res::KeyPair { .. } | Res::SecurityGroup { .. } => {
-                (1, "ec2".to_string())
-            }
-            Res::ProfileRole { role, .. } | Res::RolePolicy { role, .. } => {
-                (2, format!("role:{role}"))
-            }
-            Res::InstanceProfile { name } | Res::Role { name } => (2, format!("role:{name}")),
-        };
-        by[which].entry(lane).or_default().push(res);
-    }
-    let [beside, first, then] = by.map(|m| m.into_values().collect());
-    Lanes {
-        beside,
-        first,
-        then,
-    }
-}
-
 /// Ownership verdicts read in this rollback, by the key of the resource whose tag decides: a
 /// role's policies, its profile link and the role itself are judged by one read of the role.
 /// Only "ours" is remembered; anything else is read again.
@@ -165,7 +118,7 @@ async fn run_lanes(
     use std::sync::atomic::Ordering::SeqCst;
     let runs = lanes.into_iter().map(|lane| async move {
         let (mut ok, mut done) = (true, 0);
-        for group in lane.chunk_by(|a, b| a.delete_rank() == b.delete_rank()) {
+        for group in stages(lane) {
             if stop.load(SeqCst) {
                 return (false, done);
             }

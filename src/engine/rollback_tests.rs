@@ -140,3 +140,30 @@ fn lanes_run_side_by_side_and_roles_and_buckets_come_last() {
         "{role_lane:?}"
     );
 }
+
+#[test]
+fn a_role_leaves_its_profile_while_its_policies_are_detached() {
+    let plan = lanes(selection(&live(), None).unwrap());
+    let role_lane = plan
+        .then
+        .into_iter()
+        .find(|l| l.iter().any(|r| matches!(r, Res::Role { .. })))
+        .unwrap();
+    let kinds: Vec<Vec<String>> = stages(role_lane)
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|r| r.key().split(':').next().unwrap_or_default().to_string())
+                .collect()
+        })
+        .collect();
+    // DeleteInstanceProfile needs the role out of it; DeleteRole needs both that and no policies.
+    assert_eq!(
+        kinds,
+        vec![
+            vec!["profile_role".to_string(), "role_policy".to_string()],
+            vec!["instance_profile".to_string()],
+            vec!["role".to_string()],
+        ]
+    );
+}

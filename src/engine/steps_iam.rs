@@ -200,57 +200,42 @@ async fn instance_profile(ctx: &Ctx, r: &crate::plan::Role) -> R<()> {
     Ok(())
 }
 
+/// Groups and users side by side: a user needs its groups only to join them, so everything else
+/// about it (console access, keys) is made while the groups are. A group this run made is not read
+/// back: its policies are the ones just attached and its members the plan's users just added.
 pub async fn users(ctx: &Ctx, plan: &Plan) -> R<()> {
-    for g in &plan.groups {
-        ctx.api("iam", "GetGroup", &g.name);
-        let exists = ctx.cloud.group_exists(&g.name).await.map_err(ce)?;
-        ctx.api("iam", "CreateGroup", &g.name);
-        ctx.ensure(
-            Step::UserGroup,
-            Res::Group {
-                name: g.name.clone(),
-            },
-            exists,
-            async {
-                ctx.cloud.create_group(&g.name, &ctx.session).await?;
-                Ok(Res::Group {
-                    name: g.name.clone(),
-                })
-            },
-        )
-        .await?;
-        let (_, attached) = ctx
-            .cloud
-            .group_members_and_policies(&g.name)
-            .await
-            .map_err(ce)?;
-        for arn in arns(ctx, &g.policies).await? {
-            let res = Res::GroupPolicy {
-                group: g.name.clone(),
-                arn: arn.clone(),
-            };
-            ctx.api("iam", "AttachGroupPolicy", &arn);
-            ctx.ensure(
-                Step::UserGroup,
-                res.clone(),
-                attached.contains(&arn) && ctx.holds(&res),
-                async {
-                    ctx.cloud.attach_group_policy(&g.name, &arn).await?;
-                    Ok(res.clone())
-                },
+    let (groups_tx, groups_rx) = tokio::sync::watch::channel(None);
+    let groups = async {
+        let made = groups(ctx, plan).await;
+        let _ = groups_tx.send(Some(made.is_ok()));
+        made
+    };
+    let users = futures::future::join_all(
+        plan.users
+            .iter()
+            .map(|u| super::steps_user::user(ctx, u, &groups_rx)),
+    );
+    let (fresh, users) = tokio::join!(groups, users);
+    // The groups' error first: a user that could not join a missing group only follows from it.
+    let fresh = fresh?;
+    users.into_iter().collect::<R<Vec<()>>>()?;
+    for (g, fresh) in plan.groups.iter().zip(fresh) {
+        let (members, attached) = if fresh {
+            let members = plan
+                .users
+                .iter()
+                .filter(|u| u.groups.iter().any(|x| x.eq_ignore_ascii_case(&g.name)));
+            let attached = g.policies.iter().map(|p| p.rsplit('/').next().unwrap_or(p));
+            (
+                members.map(|u| u.name.clone()).collect::<Vec<_>>(),
+                attached.map(str::to_string).collect::<Vec<_>>(),
             )
-            .await?;
-        }
-    }
-    for u in &plan.users {
-        user(ctx, u).await?;
-    }
-    for g in &plan.groups {
-        let (members, attached) = ctx
-            .cloud
-            .group_members_and_policies(&g.name)
-            .await
-            .map_err(ce)?;
+        } else {
+            ctx.cloud
+                .group_members_and_policies(&g.name)
+                .await
+                .map_err(ce)?
+        };
         let mut checks = Vec::new();
         for a in &attached {
             let short = a.rsplit('/').next().unwrap_or(a);
@@ -269,101 +254,55 @@ pub async fn users(ctx: &Ctx, plan: &Plan) -> R<()> {
     Ok(())
 }
 
-async fn user(ctx: &Ctx, u: &crate::plan::User) -> R<()> {
-    let name = &u.name;
-    ctx.api("iam", "GetUser", name);
-    let exists = ctx.cloud.user_exists(name).await.map_err(ce)?;
-    ctx.api("iam", "CreateUser", name);
-    ctx.ensure(
-        Step::UserGroup,
-        Res::User { name: name.clone() },
-        exists,
-        async {
-            ctx.cloud.create_user(name, &ctx.session).await?;
-            Ok(Res::User { name: name.clone() })
-        },
-    )
-    .await?;
-    if u.console_access {
-        ctx.api("iam", "GetAccountPasswordPolicy", "");
-        let rules = ctx.cloud.password_policy().await.map_err(ce)?;
-        super::steps_keys::console_password(ctx, name, rules.min_len).await?;
-        if !rules.users_can_change {
-            // Without a policy letting users change their own password, the forced reset at first
-            // sign-in would fail: the console attaches IAMUserChangePassword, so do we.
-            let arn = crate::cloud::iam::CHANGE_PASSWORD_POLICY.to_string();
-            let res = Res::UserPolicy {
-                user: name.clone(),
-                arn: arn.clone(),
-            };
-            let attached = ctx
-                .cloud
-                .user_policies(name)
+/// Each group and its policies; returns, per group, whether this run made it.
+async fn groups(ctx: &Ctx, plan: &Plan) -> R<Vec<bool>> {
+    let mut fresh = Vec::new();
+    for g in &plan.groups {
+        ctx.api("iam", "GetGroup", &g.name);
+        let exists = ctx.cloud.group_exists(&g.name).await.map_err(ce)?;
+        ctx.api("iam", "CreateGroup", &g.name);
+        ctx.ensure(
+            Step::UserGroup,
+            Res::Group {
+                name: g.name.clone(),
+            },
+            exists,
+            async {
+                ctx.cloud.create_group(&g.name, &ctx.session).await?;
+                Ok(Res::Group {
+                    name: g.name.clone(),
+                })
+            },
+        )
+        .await?;
+        // A group just made has no policies: nothing to read.
+        let attached = if exists {
+            ctx.cloud
+                .group_members_and_policies(&g.name)
                 .await
                 .map_err(ce)?
-                .contains(&arn);
-            ctx.api("iam", "AttachUserPolicy", &arn);
+                .1
+        } else {
+            Vec::new()
+        };
+        for arn in arns(ctx, &g.policies).await? {
+            let res = Res::GroupPolicy {
+                group: g.name.clone(),
+                arn: arn.clone(),
+            };
+            ctx.api("iam", "AttachGroupPolicy", &arn);
             ctx.ensure(
                 Step::UserGroup,
                 res.clone(),
-                attached && ctx.holds(&res),
+                attached.contains(&arn) && ctx.holds(&res),
                 async {
-                    ctx.cloud.attach_user_policy(name, &arn).await?;
+                    ctx.cloud.attach_group_policy(&g.name, &arn).await?;
                     Ok(res.clone())
                 },
             )
             .await?;
         }
+        fresh.push(!exists);
     }
-    let current = ctx.cloud.user_groups(name).await.map_err(ce)?;
-    for g in &u.groups {
-        let res = Res::Membership {
-            user: name.clone(),
-            group: g.clone(),
-        };
-        ctx.api("iam", "AddUserToGroup", g);
-        let inside = current.iter().any(|c| c.eq_ignore_ascii_case(g));
-        ctx.ensure(
-            Step::UserGroup,
-            res.clone(),
-            inside && ctx.holds(&res),
-            async {
-                ctx.cloud.add_user_to_group(name, g).await?;
-                Ok(res.clone())
-            },
-        )
-        .await?;
-    }
-    let want = usize::from(u.access_keys);
-    super::steps_keys::access_keys(ctx, name, want).await?;
-    // Read back.
-    let mut checks = Vec::new();
-    if u.console_access {
-        let reset = ctx.cloud.login_profile(name).await.map_err(ce)?;
-        checks.push(expect(
-            reset.is_some(),
-            tr!(es: "acceso a la consola", en: "console access"),
-        )?);
-        if reset == Some(true) {
-            checks.push(tr!(es: "cambio de contraseña obligatorio al entrar", en: "password reset required at sign-in"));
-        }
-    }
-    let groups = ctx.cloud.user_groups(name).await.map_err(ce)?;
-    for g in &u.groups {
-        checks.push(expect(
-            groups.iter().any(|x| x.eq_ignore_ascii_case(g)),
-            tr!(es: "en el grupo {g}", en: "in group {g}"),
-        )?);
-    }
-    let n = ctx.cloud.access_keys(name).await.map_err(ce)?.len();
-    checks.push(expect(
-        n >= want,
-        if n == 1 {
-            tr!(es: "1 clave de acceso", en: "1 access key")
-        } else {
-            tr!(es: "{n} claves de acceso", en: "{n} access keys")
-        },
-    )?);
-    ctx.verified(Step::UserGroup, Res::User { name: name.clone() }, checks);
-    Ok(())
+    Ok(fresh)
 }

@@ -69,14 +69,22 @@ fn kept_keys(ctx: &Ctx, user: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Access keys: the user (made by pasos) gets `want` keys in all, at most 2.
-pub async fn access_keys(ctx: &Ctx, name: &str, want: usize) -> R<()> {
+/// Access keys: the user (made by pasos) gets `want` keys in all, at most 2. `fresh`: this run just
+/// made the user, so it has none and nothing is listed. Returns how many keys the user has.
+pub async fn access_keys(ctx: &Ctx, name: &str, want: usize, fresh: bool) -> R<usize> {
     let intent = Res::AccessKey {
         user: name.to_string(),
         id: None,
     };
-    let mut keys = ctx.cloud.access_keys(name).await.map_err(ce)?;
-    if ctx.holds(&intent) {
+    let mut keys = if fresh {
+        Vec::new()
+    } else {
+        ctx.cloud.access_keys(name).await.map_err(ce)?
+    };
+    if fresh && ctx.holds(&intent) {
+        // An earlier run's secretless key went with its user: the user did not exist any more.
+        ctx.with_journal(|j| j.deleted(&intent))?;
+    } else if ctx.holds(&intent) {
         // An earlier run made a key and stopped before its secret was saved (or never heard the
         // answer): every key not journaled with its id is one whose secret nobody has.
         let kept = kept_keys(ctx, name);
@@ -93,10 +101,13 @@ pub async fn access_keys(ctx: &Ctx, name: &str, want: usize) -> R<()> {
         keys = ctx.cloud.access_keys(name).await.map_err(ce)?;
     }
     // want ≤ 2 was validated, and every key of a user pasos made is pasos's: at most 2 in all.
-    for _ in keys.len()..want {
+    let mut known: Vec<String> = keys.iter().map(|k| k.id.clone()).collect();
+    let had = keys.len();
+    for _ in had..want {
         ctx.api("iam", "CreateAccessKey", name);
         ctx.with_journal(|j| j.intent(&intent))?;
-        let (id, secret) = create_key_reconciled(ctx, name).await.map_err(ce)?;
+        let (id, secret) = create_key_reconciled(ctx, name, &known).await.map_err(ce)?;
+        known.push(id.clone());
         let item = SecretItem::AccessKey {
             user: name.to_string(),
             access_key_id: id.clone(),
@@ -144,15 +155,22 @@ pub async fn access_keys(ctx: &Ctx, name: &str, want: usize) -> R<()> {
             });
         }
     }
-    Ok(())
+    Ok(known.len())
 }
 
 /// Console access: a login profile with a generated password the user must change at first sign-in.
-pub async fn console_password(ctx: &Ctx, name: &str, min_len: usize) -> R<()> {
+/// `fresh`: this run just made the user, so it has none yet. Returns the create call's answer
+/// (whether a reset is required), `None` when nothing was created (the caller reads it then).
+pub async fn console_password(
+    ctx: &Ctx,
+    name: &str,
+    min_len: usize,
+    fresh: bool,
+) -> R<Option<bool>> {
     let lp = Res::LoginProfile {
         user: name.to_string(),
     };
-    let mut has = ctx.cloud.login_profile(name).await.map_err(ce)?.is_some();
+    let mut has = !fresh && ctx.cloud.login_profile(name).await.map_err(ce)?.is_some();
     let unkept = ctx.holds(&lp)
         && !ctx
             .journal
@@ -175,17 +193,21 @@ pub async fn console_password(ctx: &Ctx, name: &str, min_len: usize) -> R<()> {
         // Already there: confirmed in the journal (kept), or someone else's (refused by ensure).
         ctx.ensure(Step::UserGroup, lp.clone(), true, async { Ok(lp.clone()) })
             .await?;
-        return Ok(());
+        return Ok(None);
     }
     let password = generate_password(min_len);
     ctx.with_journal(|j| j.intent(&lp))?;
-    match ctx.cloud.create_login_profile(name, &password).await {
-        Ok(()) => {}
+    // The sign-in address is asked for beside the create: it only needs the account.
+    let (made, sign_in_url) = tokio::join!(
+        ctx.cloud.create_login_profile(name, &password),
+        ctx.cloud.sign_in_url(&ctx.account)
+    );
+    let reset = match made {
+        Ok(reset) => Some(reset),
         // The SDK retried a call whose answer was lost: the same request, the same password.
-        Err(e) if e.is_already_exists() => {}
+        Err(e) if e.is_already_exists() => None,
         Err(e) => return Err(e.text()),
-    }
-    let sign_in_url = ctx.cloud.sign_in_url(&ctx.account).await;
+    };
     let item = SecretItem::ConsolePassword {
         user: name.to_string(),
         password: Secret::new(password),
@@ -216,7 +238,7 @@ pub async fn console_password(ctx: &Ctx, name: &str, min_len: usize) -> R<()> {
     if let Some(text) = note {
         ctx.emit(Event::SecretSaved { text });
     }
-    Ok(())
+    Ok(reset)
 }
 
 /// CreateAccessKey without blind retries: when a call fails in transit, any key that appeared
@@ -225,14 +247,8 @@ pub async fn console_password(ctx: &Ctx, name: &str, min_len: usize) -> R<()> {
 async fn create_key_reconciled(
     ctx: &Ctx,
     user: &str,
+    before: &[String],
 ) -> Result<(String, String), crate::cloud::CloudError> {
-    let before: Vec<String> = ctx
-        .cloud
-        .access_keys(user)
-        .await?
-        .into_iter()
-        .map(|k| k.id)
-        .collect();
     let mut attempt = 0;
     loop {
         attempt += 1;

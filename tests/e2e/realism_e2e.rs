@@ -107,6 +107,41 @@ async fn the_walkthrough_works_on_aws_twice_in_a_row() {
         stderr(&first)
     );
     let first_id = running_instance(&events(&first));
+    // A user and a group this run made are not read back (each read is a round trip on a real
+    // region): what their create calls answered is what the learner is shown, all of it.
+    let reads: Vec<String> = p
+        .log()
+        .into_iter()
+        .map(|s| s.what)
+        .filter(|w| {
+            [
+                "GetLoginProfile",
+                "ListAccessKeys",
+                "ListGroupsForUser",
+                "ListAttachedUserPolicies",
+                "ListAttachedGroupPolicies",
+            ]
+            .iter()
+            .any(|r| w.ends_with(r))
+        })
+        .collect();
+    assert_eq!(reads, Vec::<String>::new(), "nothing read back");
+    let checks: Vec<String> = events(&first)
+        .iter()
+        .filter(|e| e["event"] == "verified")
+        .flat_map(|e| e["checks"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["en"].as_str().map(str::to_string))
+        .collect();
+    for want in [
+        "console access",
+        "password reset required at sign-in",
+        "in group ec2-admins",
+        "1 access key",
+        "AmazonEC2FullAccess attached",
+        "members: alumno",
+    ] {
+        assert!(checks.iter().any(|c| c == want), "{want} in {checks:?}");
+    }
     let live = leftovers(&cloud).await;
     assert_eq!(
         live.iter().filter(|l| l.starts_with("instance i-")).count(),
