@@ -7,6 +7,7 @@ pub mod error;
 pub mod format;
 pub mod geometry;
 pub mod handler;
+pub mod hugepages;
 pub mod jpeg;
 pub mod jpeg_meta;
 pub mod keys;

@@ -42,6 +42,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../lambda-resizer/src/handler.rs"),
     ),
     (
+        "lambda-resizer/src/hugepages.rs",
+        include_str!("../../lambda-resizer/src/hugepages.rs"),
+    ),
+    (
         "lambda-resizer/src/jpeg.rs",
         include_str!("../../lambda-resizer/src/jpeg.rs"),
     ),
