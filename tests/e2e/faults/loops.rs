@@ -186,11 +186,7 @@ fn a_lost_answer_to_any_apply_request_is_absorbed() {
                 }],
             ));
             let o = run(&mut apply_cmd(sb, w, &p));
-            assert_eq!(
-                p.count_fate(&Fate::AnswerLost),
-                1,
-                "{what} #{nth} never came"
-            );
+            came(&p, what, nth);
             drop(p);
             let verified = count_event(&events(&o), "verified");
             let made = leftovers(sb);
@@ -215,8 +211,9 @@ fn a_lost_answer_to_any_apply_request_is_absorbed() {
             let left = leftovers(sb);
             if r.status.code() != Some(0) || !left.is_empty() {
                 failures.push(format!(
-                    "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}: {}",
+                    "answer of `{what}` #{nth} lost: rollback exit {:?}, left {left:?}: {}{}",
                     r.status.code(),
+                    stdout(&r),
                     stderr(&r)
                 ));
             }
@@ -245,11 +242,7 @@ fn a_lost_answer_to_any_rollback_request_is_absorbed() {
                 }],
             ));
             let r = run(&mut rollback_via(sb, w, &p));
-            assert_eq!(
-                p.count_fate(&Fate::AnswerLost),
-                1,
-                "{what} #{nth} never came"
-            );
+            came(&p, what, nth);
             drop(p);
             let left = leftovers(sb);
             if r.status.code() != Some(0) || !left.is_empty() {
@@ -264,6 +257,25 @@ fn a_lost_answer_to_any_rollback_request_is_absorbed() {
             failures
         },
     );
+}
+
+/// Asserts the point's fault happened. A waiter's poll the run did not need is said so and passes
+/// (see `is_poll`; the run's own checks still apply); any other request that never came fails.
+fn came(p: &Proxy, what: &str, nth: u64) {
+    let lost = p.count_fate(&Fate::AnswerLost);
+    if lost == 0 && not_needed(what, nth) {
+        return;
+    }
+    assert_eq!(lost, 1, "{what} #{nth} never came");
+}
+
+/// A point that never came and is a waiter's poll: reported, not failed.
+fn not_needed(what: &str, nth: u64) -> bool {
+    let poll = super::is_poll(what);
+    if poll {
+        eprintln!("[measure] {what} #{nth}: a poll this run did not need");
+    }
+    poll
 }
 
 /// Runs `cmd` through a proxy that lets request (what, nth) take effect, loses its answer, freezes
@@ -307,7 +319,7 @@ fn apply_killed_after_any_request_then_rollback_leaves_nothing() {
         |_, _| {},
         |sb, w, what, nth| {
             let mut failures = Vec::new();
-            if !crash_at(sb, |p| apply_cmd(sb, w, p), what, nth) {
+            if !crash_at(sb, |p| apply_cmd(sb, w, p), what, nth) && !not_needed(what, nth) {
                 failures.push(format!(
                     "the kill after `{what}` #{nth} did not land mid-apply"
                 ));
@@ -339,7 +351,7 @@ fn rollback_killed_after_any_request_then_run_again_leaves_nothing() {
         apply_direct,
         |sb, w, what, nth| {
             let mut failures = Vec::new();
-            if !crash_at(sb, |p| rollback_via(sb, w, p), what, nth) {
+            if !crash_at(sb, |p| rollback_via(sb, w, p), what, nth) && !not_needed(what, nth) {
                 failures.push(format!(
                     "the kill after `{what}` #{nth} did not land mid-rollback"
                 ));
