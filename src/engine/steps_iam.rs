@@ -225,10 +225,10 @@ pub async fn users(ctx: &Ctx, plan: &Plan) -> R<()> {
                 .users
                 .iter()
                 .filter(|u| u.groups.iter().any(|x| x.eq_ignore_ascii_case(&g.name)));
-            let attached = g.policies.iter().map(|p| p.rsplit('/').next().unwrap_or(p));
+            // The names just attached (the loop below shortens them as it does ARNs).
             (
                 members.map(|u| u.name.clone()).collect::<Vec<_>>(),
-                attached.map(str::to_string).collect::<Vec<_>>(),
+                g.policies.clone(),
             )
         } else {
             ctx.cloud

@@ -73,11 +73,24 @@ pub fn start(
     let lock = std::fs::File::create(&lock_path).map_err(|e| venv::io_text(&lock_path, &e))?;
     lock.lock().map_err(|e| venv::io_text(&lock_path, &e))?;
 
-    if let Some(rec) = status(state_dir) {
-        return Ok(Sandbox {
-            record: rec,
-            reused: true,
-        });
+    if let Some(rec) = running(state_dir) {
+        // Alive but slow to answer (a loaded machine, or the emulator busy with a big call): wait
+        // for it. A second sandbox would be an empty emulator, in which everything the journal
+        // holds looks gone, while this one keeps it all, orphaned.
+        if healthy(rec.port) || wait_ready(&rec, Duration::from_secs(60)).is_ok() {
+            return Ok(Sandbox {
+                record: rec,
+                reused: true,
+            });
+        }
+        if alive(rec.pid) {
+            let pid = rec.pid;
+            return Err(tr!(
+                es: "El entorno local (pid {pid}) sigue en marcha pero lleva un minuto sin responder: detenlo con `pasos sandbox stop` y vuelve a intentarlo",
+                en: "The sandbox (pid {pid}) is still running but has not answered for a minute: stop it with `pasos sandbox stop` and try again"
+            ));
+        }
+        // It died while we waited: a new one below.
     }
     venv::ensure_installed(data_dir, progress)?;
     let port = free_port().map_err(|e| venv::io_text(&dir, &e))?;
@@ -146,9 +159,14 @@ pub fn start(
 
 /// The recorded sandbox when its process lives, is the emulator, and answers; `None` otherwise.
 pub fn status(state_dir: &Path) -> Option<SandboxRecord> {
+    running(state_dir).filter(|rec| healthy(rec.port))
+}
+
+/// The recorded sandbox when its process lives and is the emulator, answering or not.
+fn running(state_dir: &Path) -> Option<SandboxRecord> {
     let bytes = std::fs::read(record_path(state_dir)).ok()?;
     let rec: SandboxRecord = serde_json::from_slice(&bytes).ok()?;
-    (alive(rec.pid) && is_emulator(&rec) && healthy(rec.port)).then_some(rec)
+    (alive(rec.pid) && is_emulator(&rec)).then_some(rec)
 }
 
 /// Stops the recorded sandbox. `Ok(false)` when none was running — including when the recorded

@@ -66,6 +66,39 @@ fn whoami_through_the_binary_prints_the_sandbox_account() {
     assert_eq!(v["sandbox"], true);
 }
 
+/// A sandbox that lives but answers slowly (stopped with SIGSTOP for 4 s here, as a loaded class
+/// laptop or an emulator busy with a big call would be: its health check times out) is waited for.
+/// It used to be replaced by a second, empty sandbox, in which everything the journal held looked
+/// gone: a rollback then "deleted" it all and exited 0 while the resources sat in the first one.
+#[test]
+fn a_slow_sandbox_is_waited_for_not_replaced() {
+    fn signal(sig: &str, pid: u32) {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill {sig} {pid}");
+    }
+    let sb = TestSandbox::start();
+    let pid = sb.pid;
+    signal("-STOP", pid);
+    let resume = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        signal("-CONT", pid);
+    });
+    let o = run(sb.pasos().args(["sandbox", "start"]));
+    resume.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("AWS_ENDPOINT_URL={}", sb.endpoint)),
+        "the same sandbox, not a new one: {}",
+        stdout(&o)
+    );
+    let rec = pasos::sandbox::status(sb.state()).expect("running");
+    assert_eq!(rec.pid, sb.pid);
+}
+
 #[test]
 fn sandbox_listens_on_loopback_only_and_gets_a_clean_environment() {
     let state = tempfile::tempdir().unwrap();
