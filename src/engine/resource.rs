@@ -75,6 +75,9 @@ pub enum Res {
     },
 }
 
+/// The rank of a role leaving its instance profile; its policies share that stage (`lane_stage`).
+const PROFILE_ROLE_RANK: u8 = 30;
+
 impl Res {
     /// `role:ec2-s3-dynamodb` — the identity used by the journal, `--only` and the rollback tree.
     /// Ids are left out so an intent and its result share a key.
@@ -145,7 +148,7 @@ impl Res {
             Res::User { .. } => 45,
             Res::GroupPolicy { .. } => 40,
             Res::Group { .. } => 35,
-            Res::ProfileRole { .. } => 30,
+            Res::ProfileRole { .. } => PROFILE_ROLE_RANK,
             Res::InstanceProfile { .. } => 25,
             Res::RolePolicy { .. } => 20,
             Res::Role { .. } => 10,
@@ -157,11 +160,7 @@ impl Res {
     /// both done, and neither waits for the other.
     pub fn lane_stage(&self) -> u8 {
         match self {
-            Res::RolePolicy { .. } => Res::ProfileRole {
-                profile: String::new(),
-                role: String::new(),
-            }
-            .delete_rank(),
+            Res::RolePolicy { .. } => PROFILE_ROLE_RANK,
             r => r.delete_rank(),
         }
     }

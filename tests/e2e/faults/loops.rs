@@ -178,16 +178,7 @@ fn a_lost_answer_to_any_apply_request_is_absorbed() {
         |_, _| {},
         |sb, w, what, nth| {
             let mut failures = Vec::new();
-            let p = Proxy::start(ProxyConfig::new(
-                &sb.endpoint,
-                vec![Fault::AnswerLostOn {
-                    what: what.to_string(),
-                    nth,
-                }],
-            ));
-            let o = run(&mut apply_cmd(sb, w, &p));
-            came(&p, what, nth);
-            drop(p);
+            let o = answer_lost(sb, what, nth, |p| apply_cmd(sb, w, p));
             let verified = count_event(&events(&o), "verified");
             let made = leftovers(sb);
             let instances = made.iter().filter(|m| m.starts_with("instance i-")).count();
@@ -234,16 +225,7 @@ fn a_lost_answer_to_any_rollback_request_is_absorbed() {
         apply_direct,
         |sb, w, what, nth| {
             let mut failures = Vec::new();
-            let p = Proxy::start(ProxyConfig::new(
-                &sb.endpoint,
-                vec![Fault::AnswerLostOn {
-                    what: what.to_string(),
-                    nth,
-                }],
-            ));
-            let r = run(&mut rollback_via(sb, w, &p));
-            came(&p, what, nth);
-            drop(p);
+            let r = answer_lost(sb, what, nth, |p| rollback_via(sb, w, p));
             let left = leftovers(sb);
             if r.status.code() != Some(0) || !left.is_empty() {
                 failures.push(format!(
@@ -257,6 +239,30 @@ fn a_lost_answer_to_any_rollback_request_is_absorbed() {
             failures
         },
     );
+}
+
+/// A proxy in front of the sandbox that loses the answer to request (what, nth).
+fn lost_on(sb: &TestSandbox, what: &str, nth: u64) -> ProxyConfig {
+    ProxyConfig::new(
+        &sb.endpoint,
+        vec![Fault::AnswerLostOn {
+            what: what.to_string(),
+            nth,
+        }],
+    )
+}
+
+/// Runs `cmd` through a proxy that loses the answer to (what, nth), and checks that it did.
+fn answer_lost(
+    sb: &TestSandbox,
+    what: &str,
+    nth: u64,
+    cmd: impl FnOnce(&Proxy) -> Command,
+) -> Output {
+    let p = Proxy::start(lost_on(sb, what, nth));
+    let o = run(&mut cmd(&p));
+    came(&p, what, nth);
+    o
 }
 
 /// Asserts the point's fault happened. A waiter's poll the run did not need is said so and passes
@@ -281,13 +287,7 @@ fn not_needed(what: &str, nth: u64) -> bool {
 /// Runs `cmd` through a proxy that lets request (what, nth) take effect, loses its answer, freezes
 /// everything after it, and kill -9s the process right then. Returns whether that point was reached.
 fn crash_at(sb: &TestSandbox, cmd: impl FnOnce(&Proxy) -> Command, what: &str, nth: u64) -> bool {
-    let mut cfg = ProxyConfig::new(
-        &sb.endpoint,
-        vec![Fault::AnswerLostOn {
-            what: what.to_string(),
-            nth,
-        }],
-    );
+    let mut cfg = lost_on(sb, what, nth);
     cfg.freeze_after_lost = true;
     cfg.deadline = Duration::from_secs(180);
     let p = Proxy::start(cfg);
